@@ -1,0 +1,13 @@
+// Jest in ESM mode (client-node is ESM-only): TypeScript through ts-jest (transpile only; `npm run typecheck` type-checks), `.js` specifiers mapped to `.ts`.
+const long = process.env.RISKGATE_LONG_TESTS === '1';
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: long ? 600_000 : 60_000,
+};

@@ -1,0 +1,87 @@
+// The pure evaluator: runs the request rules of the catalog over one normalized request and returns the findings.
+import type { JsonObject } from '../request/json-value.js';
+import { isJsonObject } from '../request/json-value.js';
+import type { ResourceRequest } from '../request/resource-request.js';
+import type { RequestRule, Rule } from '../rules/rule.js';
+import { requestRules } from '../rules/catalog.js';
+import { evaluateCondition, matchesRequest, resourceKey } from './match.js';
+import { resolvePath } from './field-path.js';
+import type { Finding, FindingFields, Subject } from './finding.js';
+import { fillTokens } from './finding.js';
+
+function labelsOf(object: JsonObject | null): Record<string, string> | undefined {
+  const metadata = object?.['metadata'];
+  if (!isJsonObject(metadata)) return undefined;
+  const labels = metadata['labels'];
+  if (!isJsonObject(labels)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * The name shown for the object. request.name is empty on a CREATE with generateName: then the object's own name (the
+ * API server fills it before validating admission), else `<generateName>*` (a manifest not yet named).
+ */
+export function displayName(request: ResourceRequest): string {
+  if (request.name) return request.name;
+  const metadata = request.object?.['metadata'];
+  if (!isJsonObject(metadata)) return '';
+  const { name, generateName } = metadata;
+  if (typeof name === 'string' && name) return name;
+  return typeof generateName === 'string' && generateName ? `${generateName}*` : '';
+}
+
+/** The result row of a request finding: the renamed ESCU fields (user, src_ip, user_groups) plus the object's identity. */
+export function requestFields(request: ResourceRequest): FindingFields {
+  const fields: FindingFields = {
+    user: request.user.username,
+    user_groups: [...new Set(request.user.groups)].sort(),
+    kind: request.kind,
+    namespace: request.namespace,
+    name: displayName(request),
+    operation: request.operation,
+    resource: resourceKey(request),
+    uid: request.uid,
+  };
+  if (request.sourceIPs.length > 0) fields['src_ip'] = request.sourceIPs.length === 1 ? request.sourceIPs[0]! : [...request.sourceIPs];
+  if (request.userAgent) fields['user_agent'] = request.userAgent;
+  return fields;
+}
+
+/** The rule's own result-row fields (e.g. the exec command), added to the common ones; absent paths add nothing. */
+export function ruleRowFields(rule: RequestRule, request: ResourceRequest, common: FindingFields): FindingFields {
+  if (!rule.rowFields?.length) return common;
+  const fields: FindingFields = { ...common };
+  for (const { name, path, join } of rule.rowFields) {
+    const values = resolvePath(request, path).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    if (values.length === 0) continue;
+    fields[name] = join !== undefined ? values.join(join) : values.length === 1 ? values[0]! : values;
+  }
+  return fields;
+}
+
+export function requestSubject(request: ResourceRequest): Subject {
+  const subject: Subject = { namespace: request.namespace, username: request.user.username, groups: request.user.groups };
+  const labels = labelsOf(request.object);
+  if (labels) subject.labels = labels;
+  if (request.oldObject) subject.oldLabels = labelsOf(request.oldObject) ?? {};
+  return subject;
+}
+
+export function ruleMatches(rule: RequestRule, request: ResourceRequest): boolean {
+  return matchesRequest(rule.match, request) && (!rule.condition || evaluateCondition(rule.condition, request));
+}
+
+/** Every request rule that matches, in catalog order. Pure: no policy, no I/O. */
+export function evaluate(request: ResourceRequest, rules: readonly Rule[]): Finding[] {
+  const findings: Finding[] = [];
+  let fields: FindingFields | undefined;
+  for (const rule of requestRules(rules)) {
+    if (!ruleMatches(rule, request)) continue;
+    fields ??= requestFields(request);
+    const row = ruleRowFields(rule, request, fields);
+    findings.push({ rule, fields: row, subject: requestSubject(request), summary: fillTokens(rule.summary, row), request });
+  }
+  return findings;
+}

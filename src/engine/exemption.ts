@@ -1,0 +1,65 @@
+// Checks a finding's subject against exemptions and names the exemption that applied (for logs and reports).
+import type { Subject } from './finding.js';
+import type { Exemptions } from './policy.js';
+
+const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+
+const globCache = new Map<string, RegExp>();
+function glob(pattern: string): RegExp {
+  let re = globCache.get(pattern);
+  if (!re) {
+    const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    re = new RegExp(`^${body}$`);
+    globCache.set(pattern, re);
+  }
+  return re;
+}
+
+/** Exact, case-sensitive match (Kubernetes names are case-sensitive); `*` matches any run of characters. */
+export function matchesPattern(value: string, pattern: string): boolean {
+  return pattern.includes('*') ? glob(pattern).test(value) : value === pattern;
+}
+
+function firstMatch(value: string | undefined, patterns: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  return patterns.find((p) => matchesPattern(value, p));
+}
+
+function serviceAccountMatch(username: string | undefined, patterns: string[]): string | undefined {
+  if (!username?.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
+  const rest = username.slice(SERVICE_ACCOUNT_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0) return undefined;
+  const namespace = rest.slice(0, colon);
+  const name = rest.slice(colon + 1);
+  return patterns.find((p) => {
+    const [ns, sa] = p.split(':') as [string, string];
+    return matchesPattern(namespace, ns) && matchesPattern(name, sa);
+  });
+}
+
+function labelsMatch(subject: Subject, wanted: Record<string, string>): boolean {
+  const keys = Object.keys(wanted);
+  if (keys.length === 0 || !subject.labels) return false;
+  const carries = (labels: Record<string, string>) => keys.every((k) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === wanted[k]);
+  // On UPDATE the old object must carry the label too, so adding the label in the same request cannot bypass the rule.
+  return carries(subject.labels) && (subject.oldLabels === undefined || carries(subject.oldLabels));
+}
+
+/** The first exemption that applies, described as `kind=value`, or undefined. */
+export function exemptionFor(subject: Subject, exemptions: Exemptions): string | undefined {
+  const checks: Array<[string, string | undefined]> = [
+    ['namespace', firstMatch(subject.namespace, exemptions.namespaces)],
+    ['user', firstMatch(subject.username, exemptions.users)],
+    ['group', subject.groups?.map((g) => firstMatch(g, exemptions.groups)).find((m) => m !== undefined)],
+    ['serviceAccount', serviceAccountMatch(subject.username, exemptions.serviceAccounts)],
+    ['cluster', firstMatch(subject.cluster, exemptions.clusters)],
+    ['node', firstMatch(subject.node, exemptions.nodes)],
+    ['workload', firstMatch(subject.workload, exemptions.workloads)],
+  ];
+  for (const [kind, match] of checks) if (match !== undefined) return `${kind}=${match}`;
+  if (labelsMatch(subject, exemptions.labels)) {
+    return `labels=${Object.entries(exemptions.labels).map(([k, v]) => `${k}:${v}`).join(',')}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,13 @@
+// Names and paths of riskgate's two webhook entries; the API server prefixes audit annotation keys with the webhook name.
+/** Rules in deny mode: failurePolicy Fail, so enforcement cannot silently vanish when riskgate is down. */
+export const ENFORCE_WEBHOOK = { name: 'enforce.riskgate.io', path: '/validate/enforce' } as const;
+/** Rules in warn/record mode: failurePolicy Ignore, so a detection outage never blocks the cluster. */
+export const OBSERVE_WEBHOOK = { name: 'observe.riskgate.io', path: '/validate/observe' } as const;
+/** Every rule at once (local use, single-webhook setups). */
+export const VALIDATE_PATH = '/validate';
+
+/**
+ * Audit annotation keys riskgate writes (the API server stores them as `<webhook name>/<key>`):
+ * `decision` = deny | warn | record | exempt, and per rule `<rule-id>.action`, `<rule-id>.risk_score`, `<rule-id>.exempted`.
+ */
+export const DECISION_ANNOTATION = 'decision';

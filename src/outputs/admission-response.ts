@@ -1,0 +1,55 @@
+// Writes the AdmissionReview answer for a decision: deny status, kubectl warnings and audit annotations, in the version received.
+import type { AdmissionApiVersion, AdmissionResponse, AdmissionReviewResponse } from '../kubernetes/admission-review.js';
+import type { Decision, Verdict } from '../engine/decide.js';
+import { verdictsWith } from '../engine/decide.js';
+
+/** Kubernetes truncates nothing but kubectl prints each warning on one line: keep them short. */
+export const MAX_WARNING_LENGTH = 120;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function denyMessage(denials: Verdict[], policySource: string): string {
+  const parts = denials.map(({ finding }) => `rule ${finding.rule.id} (${finding.rule.name}): ${finding.summary}; ${finding.rule.reason}`);
+  const ids = denials.map((d) => d.finding.rule.id).join(', ');
+  return (
+    `riskgate denied this request: ${parts.join(' | ')}. ` +
+    `To be exempted, ask a cluster admin to add your namespace, user, group, service account or an object label to ` +
+    `rules.<rule>.exemptions (${ids}) in the riskgate policy (${policySource}).`
+  );
+}
+
+function warningOf({ finding }: Verdict): string {
+  return clip(`riskgate ${finding.rule.id}: ${finding.summary}`, MAX_WARNING_LENGTH);
+}
+
+/** Audit annotation keys are prefixed by the API server with the webhook name: `<webhook>/<key>`. */
+export function auditAnnotationsOf(decision: Decision): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  for (const { finding, action } of decision.verdicts) {
+    annotations[`${finding.rule.id}.action`] = action;
+    annotations[`${finding.rule.id}.risk_score`] = String(Math.max(...finding.rule.risk.riskObjects.map((r) => r.score)));
+  }
+  for (const { finding, exemption } of decision.exempted) annotations[`${finding.rule.id}.exempted`] = exemption;
+  if (decision.verdicts.length > 0 || decision.exempted.length > 0) {
+    annotations['decision'] = !decision.allowed ? 'deny' : verdictsWith(decision, 'warn').length > 0 ? 'warn' : decision.verdicts.length > 0 ? 'record' : 'exempt';
+  }
+  return annotations;
+}
+
+export function admissionResponse(
+  apiVersion: AdmissionApiVersion,
+  uid: string,
+  decision: Decision,
+  policySource: string,
+): AdmissionReviewResponse {
+  const response: AdmissionResponse = { uid, allowed: decision.allowed };
+  const denials = verdictsWith(decision, 'deny');
+  if (denials.length > 0) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(denials, policySource) };
+  const warnings = verdictsWith(decision, 'warn').map(warningOf);
+  if (warnings.length > 0) response.warnings = warnings;
+  const annotations = auditAnnotationsOf(decision);
+  if (Object.keys(annotations).length > 0) response.auditAnnotations = annotations;
+  return { apiVersion, kind: 'AdmissionReview', response };
+}

@@ -1,0 +1,52 @@
+// The interface every risk-event destination implements (log, HEC with spool, Kubernetes Events), plus an in-memory double.
+import type { RiskEvent } from './risk-event.js';
+
+export interface RiskSink {
+  readonly name: string;
+  /**
+   * Hands events to the sink. Called on the admission path: it must not wait on the network (a durable sink appends
+   * to its local spool and returns). It may throw a RiskgateError when it cannot accept them (e.g. disk full).
+   */
+  write(events: readonly RiskEvent[]): void;
+  /** Flushes what can be flushed and releases resources; called once on shutdown. */
+  close(): Promise<void>;
+}
+
+/** Keeps events in memory: the test double, and the source of the auditor view's recent events. */
+export class MemorySink implements RiskSink {
+  readonly name = 'memory';
+  readonly events: RiskEvent[] = [];
+
+  constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
+
+  write(events: readonly RiskEvent[]): void {
+    this.events.push(...events);
+    if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Fans events out to several sinks; one failing sink does not keep the others from receiving them. */
+export class FanOutSink implements RiskSink {
+  readonly name = 'fan-out';
+
+  constructor(
+    private readonly sinks: readonly RiskSink[],
+    private readonly onError: (sink: RiskSink, error: unknown) => void,
+  ) {}
+
+  write(events: readonly RiskEvent[]): void {
+    for (const sink of this.sinks) {
+      try {
+        sink.write(events);
+      } catch (error) {
+        this.onError(sink, error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.sinks.map((s) => s.close()));
+  }
+}

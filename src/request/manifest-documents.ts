@@ -1,0 +1,141 @@
+// Manifest text → Kubernetes objects with line and column: multi-document YAML, JSON, List kinds and top-level arrays.
+import { LineCounter, isMap, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { JsonObject, JsonValue } from './json-value.js';
+import { isJsonObject } from './json-value.js';
+
+/** One object of a manifest, positioned at its first key (1-based line and column). */
+export interface ManifestObject {
+  object: JsonObject;
+  line: number;
+  column: number;
+}
+
+/** A document (or a List item) that cannot be checked; the other documents of the text still are. */
+export interface ManifestProblem {
+  code: 'MANIFEST_YAML' | 'MANIFEST_NOT_AN_OBJECT' | 'MANIFEST_MISSING_FIELD' | 'MANIFEST_BAD_FIELD';
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ParsedManifest {
+  objects: ManifestObject[];
+  problems: ManifestProblem[];
+}
+
+/** Aliases expanded per document at most (the `yaml` default): stops a billion-laughs document. */
+const MAX_ALIAS_COUNT = 100;
+
+interface Position {
+  line: number;
+  column: number;
+}
+
+/** The `yaml` messages end in " at line N, column M:" when pretty; keep the first line, without the position we print ourselves. */
+function cleanMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim() || 'invalid YAML';
+}
+
+function positionOf(lines: LineCounter, offset: number): Position {
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function nodeStart(node: unknown, fallback: number): number {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : fallback;
+}
+
+/** Checks the fields every Kubernetes object needs; returns what is wrong, or undefined. */
+function objectProblem(value: JsonValue): Pick<ManifestProblem, 'code' | 'message'> | undefined {
+  if (!isJsonObject(value)) return { code: 'MANIFEST_NOT_AN_OBJECT', message: `not a Kubernetes object (a ${describe(value)} instead of a mapping with apiVersion and kind)` };
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const v = value[field];
+    if (v === undefined || v === null) return { code: 'MANIFEST_MISSING_FIELD', message: `${field} is missing` };
+    if (typeof v !== 'string' || v === '') return { code: 'MANIFEST_BAD_FIELD', message: `${field} must be a non-empty string` };
+  }
+  const metadata = value['metadata'];
+  if (metadata === undefined || metadata === null) return undefined;
+  if (!isJsonObject(metadata)) return { code: 'MANIFEST_BAD_FIELD', message: 'metadata must be a mapping' };
+  for (const field of ['name', 'namespace', 'generateName'] as const) {
+    const v = metadata[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') return { code: 'MANIFEST_BAD_FIELD', message: `metadata.${field} must be a string` };
+  }
+  return undefined;
+}
+
+function describe(value: JsonValue): string {
+  if (Array.isArray(value)) return 'list';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+/** `kind: List` (or any `…List` with items), as `kubectl get -o yaml` writes: its items are the objects. */
+function isList(value: JsonObject): boolean {
+  const kind = value['kind'];
+  return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items']);
+}
+
+class Collector {
+  readonly result: ParsedManifest = { objects: [], problems: [] };
+
+  constructor(private readonly lines: LineCounter) {}
+
+  problem(offset: number, code: ManifestProblem['code'], message: string): void {
+    this.result.problems.push({ code, ...positionOf(this.lines, offset), message });
+  }
+
+  /** One candidate object at `offset`; a List or a top-level array is expanded into its items. */
+  add(value: JsonValue, node: unknown, offset: number, expand: boolean): void {
+    if (expand && Array.isArray(value)) {
+      const items = isSeq(node) ? node.items : [];
+      value.forEach((item, i) => this.add(item, items[i], nodeStart(items[i], offset), false));
+      return;
+    }
+    if (expand && isJsonObject(value) && isList(value)) {
+      const itemsNode = isMap(node) ? node.get('items', true) : undefined;
+      const items = isSeq(itemsNode) ? itemsNode.items : [];
+      (value['items'] as JsonValue[]).forEach((item, i) => this.add(item, items[i], nodeStart(items[i], offset), false));
+      return;
+    }
+    const problem = objectProblem(value);
+    if (problem) this.problem(offset, problem.code, problem.message);
+    else this.result.objects.push({ object: value as JsonObject, ...positionOf(this.lines, offset) });
+  }
+
+  document(doc: Document.Parsed): void {
+    const offset = nodeStart(doc.contents, doc.range[0]);
+    const syntax = doc.errors[0];
+    if (syntax) {
+      this.problem(syntax.pos[0], 'MANIFEST_YAML', cleanMessage(syntax.message));
+      return;
+    }
+    let value: JsonValue;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
+    } catch (error) {
+      // Unresolved or excessive aliases surface only when the document is converted.
+      this.problem(offset, 'MANIFEST_YAML', cleanMessage(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    // Empty and comment-only documents (a leading `---`, a trailing `---`, `# nothing`) carry no object.
+    if (value === null || value === undefined) return;
+    this.add(value, doc.contents, offset, true);
+  }
+}
+
+/**
+ * Parses a manifest text. YAML 1.1, as kubectl's YAML reader (go-yaml v2) reads manifests: `yes`/`no`/`on`/`off`
+ * are booleans and `<<` merge keys work. JSON is YAML, so `.json` files take the same path and keep positions.
+ */
+export function parseManifestText(text: string): ParsedManifest {
+  const lines = new LineCounter();
+  const collector = new Collector(lines);
+  const docs = parseAllDocuments(text, { lineCounter: lines, version: '1.1', prettyErrors: false, uniqueKeys: true });
+  // parseAllDocuments returns an EmptyStream (not an array) for a text without any document.
+  if (!Array.isArray(docs)) return collector.result;
+  for (const doc of docs) collector.document(doc);
+  return collector.result;
+}

@@ -1,0 +1,49 @@
+// The one normalized request shape: every front end (admission, manifest, audit log) produces it, the engine reads only it.
+import type { JsonObject } from './json-value.js';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+
+/** Where the request came from; the engine treats all sources alike, outputs may not. */
+export type RequestSource = 'admission' | 'manifest' | 'audit';
+
+export interface UserIdentity {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** Position of an object inside a manifest file, for `file:line` reports. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface ResourceRequest {
+  source: RequestSource;
+  /** AdmissionReview request.uid, audit auditID, or a manifest-derived id. */
+  uid: string;
+  operation: Operation;
+  /** API group of the resource ('' for core), e.g. 'apps'. */
+  group: string;
+  version: string;
+  /** Plural resource, e.g. 'services', 'daemonsets', 'pods'. */
+  resource: string;
+  /** Subresource such as 'exec' or 'attach', '' when none. */
+  subResource: string;
+  /** Kind of the object carried, e.g. 'Service', 'PodExecOptions'. */
+  kind: string;
+  /** request.namespace (authoritative), never metadata.namespace alone. */
+  namespace: string;
+  name: string;
+  user: UserIdentity;
+  object: JsonObject | null;
+  oldObject: JsonObject | null;
+  dryRun: boolean;
+  /** Client addresses: known for audit events, empty for admission and manifests. */
+  sourceIPs: string[];
+  userAgent: string;
+  location?: SourceLocation;
+}

@@ -1,0 +1,106 @@
+// The exec twin of seed 004 over real pods/exec AdmissionReviews, and a table of exec/attach options it must (not) flag.
+import { evaluate } from '../../src/engine/evaluate.js';
+import { RULES } from '../../src/rules/catalog.js';
+import { fromAdmissionReview } from '../../src/request/from-admission-review.js';
+import type { ResourceRequest } from '../../src/request/resource-request.js';
+import type { JsonObject } from '../../src/request/json-value.js';
+import { riskEventsOf } from '../../src/outputs/risk-event.js';
+import { fromAuditEvent } from '../../src/request/from-audit-event.js';
+import { readFileSync } from 'node:fs';
+import { capturedReview, fixturePath, readJson } from '../fixture-path.js';
+
+const RULE_ID = 'kubernetes-shell-exec-into-pod';
+
+/** The captured 011 request with its PodExecOptions / PodAttachOptions replaced. */
+function connect(subResource: 'exec' | 'attach', object: JsonObject): ResourceRequest {
+  const { request } = fromAdmissionReview(capturedReview('011'));
+  const kind = subResource === 'exec' ? 'PodExecOptions' : 'PodAttachOptions';
+  return { ...request, subResource, kind, object: { kind, apiVersion: 'v1', ...object } };
+}
+
+const cases: Array<[string, 'exec' | 'attach', JsonObject, boolean]> = [
+  ['kubectl exec -it pod -- bash', 'exec', { command: ['bash'], stdin: true, tty: true }, true],
+  ['kubectl exec pod -- /bin/sh -c id', 'exec', { command: ['/bin/sh', '-c', 'id'] }, true],
+  ['kubectl exec pod -- /usr/bin/zsh (extended list)', 'exec', { command: ['/usr/bin/zsh'] }, true],
+  ['kubectl exec pod -- busybox sh', 'exec', { command: ['busybox', 'sh'] }, true],
+  ['kubectl exec pod -- /usr/bin/env bash', 'exec', { command: ['/usr/bin/env', 'bash'] }, true],
+  ['kubectl exec pod -- ls /', 'exec', { command: ['ls', '/'] }, false],
+  ['kubectl exec pod -- cat /bin/sh (shell only as argument)', 'exec', { command: ['cat', '/bin/sh'] }, false],
+  ['kubectl exec pod -- busybox ls', 'exec', { command: ['busybox', 'ls'] }, false],
+  ['kubectl exec pod -- shx (not a shell basename)', 'exec', { command: ['shx'] }, false],
+  ['kubectl attach -i pod', 'attach', { stdin: true, stdout: true, stderr: true }, true],
+  ['kubectl attach -it pod', 'attach', { stdin: true, tty: true, stdout: true }, true],
+  ['kubectl attach pod (read-only)', 'attach', { stdout: true, stderr: true }, false],
+];
+
+describe('kubernetes-shell-exec-into-pod', () => {
+  test.each(['011', '012'])('captured AdmissionReview %s (pods/exec CONNECT sh -c id) is a finding', (prefix) => {
+    const { request } = fromAdmissionReview(capturedReview(prefix));
+    const findings = evaluate(request, RULES);
+    expect(findings.map((f) => f.rule.id)).toEqual([RULE_ID]);
+    expect(findings[0]?.fields).toMatchObject({
+      user: 'admin',
+      namespace: 'default',
+      name: 'shell-target',
+      resource: 'pods/exec',
+      operation: 'CONNECT',
+      command: 'sh -c id',
+      container: 'c',
+    });
+    expect(findings[0]?.summary).toBe('admin opens pods/exec on pod default/shell-target (command: sh -c id)');
+  });
+
+  test.each(cases)('%s (%s %j) → finding: %s', (_title, subResource, object, expected) => {
+    const ids = evaluate(connect(subResource, object), RULES).map((f) => f.rule.id);
+    expect(ids).toEqual(expected ? [RULE_ID] : []);
+  });
+
+  test('the risk event names the user (score 25) and carries the command as threat object', () => {
+    const { request } = fromAdmissionReview(capturedReview('011'));
+    const [finding] = evaluate(request, RULES);
+    const [event] = riskEventsOf(finding!, 'record', new Date('2026-01-01T00:00:00Z'), 'admission');
+    expect(event).toMatchObject({
+      risk_object: 'admin',
+      risk_object_type: 'user',
+      risk_score: 25,
+      risk_message: 'Kubernetes shell exec into pod default/shell-target by user admin',
+      threat_object: ['sh -c id'],
+      threat_object_type: ['command'],
+      annotations: { mitre_attack: ['T1204', 'T1609'] },
+      search_name: 'riskgate - Kubernetes Shell Exec Into Pod - Rule',
+    });
+  });
+
+  describe('the same rule over real audit events (the requestURI carries the exec options)', () => {
+    test('falco 2018 exec_pod: kubectl exec -it … bash is a finding with the command and the source IP', () => {
+      const request = fromAuditEvent(readJson(fixturePath('audit', 'falco-2018', 'exec_pod.json')), 'exec_pod.json:1')!;
+      const findings = evaluate(request, RULES);
+      expect(findings.map((f) => f.rule.id)).toEqual([RULE_ID]);
+      expect(findings[0]!.fields).toMatchObject({ user: 'minikube-user', command: 'bash', container: 'nginx1', src_ip: '192.168.99.1', resource: 'pods/exec' });
+      const [event] = riskEventsOf(findings[0]!, 'record', new Date('2026-01-01T00:00:00Z'), 'audit');
+      expect(event).toMatchObject({ risk_object: 'minikube-user', threat_object: ['bash'], threat_object_type: ['command'] });
+    });
+
+    test('falco 2018 attach_pod: kubectl attach -i (stdin, no tty) is a finding without a command', () => {
+      const request = fromAuditEvent(readJson(fixturePath('audit', 'falco-2018', 'attach_pod.json')), 'attach_pod.json:1')!;
+      const findings = evaluate(request, RULES);
+      expect(findings.map((f) => f.rule.id)).toEqual([RULE_ID]);
+      expect(findings[0]!.fields['command']).toBeUndefined();
+      expect(riskEventsOf(findings[0]!, 'record', new Date(0), 'audit')[0]).toMatchObject({ threat_object: [], risk_object: 'minikube-user' });
+    });
+
+    test('kube-apiserver v1.32 audit log: each pods/exec event of `kubectl exec … sh -c id` is a finding, nothing else is', () => {
+      const lines = readFileSync(fixturePath('kube-apiserver-v1.32', 'audit.log.jsonl'), 'utf8').split('\n').filter(Boolean);
+      const hits = lines.flatMap((line, i) => {
+        const request = fromAuditEvent(JSON.parse(line) as unknown, `audit.log.jsonl:${i + 1}`);
+        if (!request) return [];
+        return evaluate(request, RULES)
+          .filter((f) => f.rule.id === RULE_ID)
+          .map((f) => `${request.operation} ${f.fields['resource']} ${f.fields['command']}`);
+      });
+      const execLines = lines.filter((l) => l.includes('"subresource":"exec"')).length;
+      expect(execLines).toBeGreaterThan(0);
+      expect(hits).toEqual(Array(execLines).fill('CONNECT pods/exec sh -c id'));
+    });
+  });
+});
