@@ -1,0 +1,56 @@
+// `riskgate serve`: the HTTPS admission webhook; options here, wiring in serve-runtime.ts, extensions in serve-extensions.ts.
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { serveExtensions } from './serve-extensions.js';
+import type { ServeOptions } from './serve-extension.js';
+
+export const DEFAULT_PORT = 8443;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds');
+  return n;
+}
+
+async function serve(options: ServeOptions, command: Command): Promise<void> {
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) command.error('error: --tls-cert and --tls-key go together', { exitCode: 2 });
+  const { startServe } = await import('./serve-runtime.js');
+  let running;
+  try {
+    running = await startServe(options, { extensions: serveExtensions });
+  } catch (error) {
+    process.stderr.write(`riskgate serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    running.shutdown(signal).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('serve the validating admission webhook over HTTPS (POST /validate, /validate/enforce, /validate/observe)')
+    .option('--policy <file>', 'policy YAML file, re-read when it changes (default: built-in, every rule records)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, DEFAULT_PORT)
+    .option('--tls-cert <file>', 'serving certificate (PEM), reloaded when it changes; with --tls-key')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option('--certs-dir <dir>', 'without --tls-cert: where the self-signed dev CA and certificate are made and reused', 'certs')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
+    .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing (endpoint removal) before draining', seconds, 0)
+    .option('--drain-timeout <seconds>', 'then, how long in-flight reviews may take before connections are cut', seconds, 25);
+  for (const extension of serveExtensions) extension.addOptions?.(command);
+  command.action(serve);
+}

@@ -1,0 +1,10 @@
+// The list of `serve` extensions, in start-up order; add yours with a one-line push (the module must stay light to import).
+import type { ServeExtension } from './serve-extension.js';
+import { manageCertsExtension } from '../cluster/manage-certs-extension.js';
+import { riskEventsServeExtension } from '../sinks/risk-events-serve-extension.js';
+import { otlpServeExtension } from '../otlp/otlp-serve-extension.js';
+
+export const serveExtensions: ServeExtension[] = [];
+serveExtensions.push(manageCertsExtension);
+serveExtensions.push(riskEventsServeExtension);
+serveExtensions.push(otlpServeExtension);

@@ -1,0 +1,170 @@
+// Wires `riskgate serve`: logger, policy store, TLS (files or dev certs), extensions, sinks, the HTTPS webhook, and shutdown.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
+import type { DestinationStream, Level } from 'pino';
+import { createLogger, stdoutDestination } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { LogSink } from '../outputs/log-sink.js';
+import type { RiskSink } from '../outputs/risk-sink.js';
+import { PolicyStore, summary } from '../policy/policy-store.js';
+import { RULES } from '../rules/catalog.js';
+import type { Rule } from '../rules/rule.js';
+import { RiskgateError } from '../riskgate-error.js';
+import { ensureDevCertificates, readTlsFiles } from '../tls/cert-files.js';
+import type { TlsFiles } from '../tls/cert-files.js';
+import type { PemPair } from '../tls/certificates.js';
+import { watchTlsFiles } from '../tls/reloader.js';
+import type { TlsReloader } from '../tls/reloader.js';
+import type { FileWatcherOptions } from '../watch/file-watcher.js';
+import { createApp } from '../webhook/app.js';
+import { Lifecycle } from '../webhook/lifecycle.js';
+import type { ReviewObserver } from '../webhook/review-observer.js';
+import { createWebhookServer, drain, listen, replaceCertificate } from '../webhook/server.js';
+import type { ServeContext, ServeExtension, ServeOptions, ServeTls } from './serve-extension.js';
+
+export interface ServeRuntimeDeps {
+  extensions?: readonly ServeExtension[];
+  /** Where logs and risk events go (stdout by default). */
+  destination?: DestinationStream;
+  rules?: readonly Rule[];
+  clock?: () => Date;
+  /** File watching of the policy and certificate files (tests shorten the debounce). */
+  watch?: FileWatcherOptions;
+}
+
+export interface RunningServe {
+  address: AddressInfo;
+  /** https://host:port of the webhook. */
+  url: string;
+  logger: Logger;
+  /** Readiness false, stop accepting, finish in-flight reviews, run shutdown tasks, close sinks. Idempotent. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** The serving certificate: holds the current pair and swaps it into the server once there is one. */
+class TlsHolder implements ServeTls {
+  private server: Server | undefined;
+  constructor(
+    private pair: PemPair,
+    readonly files: TlsFiles | undefined,
+  ) {}
+  current(): PemPair {
+    return this.pair;
+  }
+  update(pair: PemPair): void {
+    if (this.server) replaceCertificate(this.server, pair);
+    this.pair = pair;
+  }
+  attach(server: Server): void {
+    this.server = server;
+  }
+}
+
+function tlsSource(options: ServeOptions, logger: Logger): { pair: PemPair; files: TlsFiles } {
+  if (options.tlsCert || options.tlsKey) {
+    if (!options.tlsCert || !options.tlsKey) throw new RiskgateError('USAGE', '--tls-cert and --tls-key go together');
+    const files = { cert: options.tlsCert, key: options.tlsKey };
+    return { pair: readTlsFiles(files), files };
+  }
+  const dev = ensureDevCertificates(options.certsDir, options.host);
+  logger.info({ certsDir: options.certsDir, ca: dev.files.ca, created: dev.created }, dev.created === 'none' ? 'reusing the dev certificate' : 'created a dev certificate');
+  return { pair: readTlsFiles(dev.files), files: dev.files };
+}
+
+interface Registrations {
+  sinks: RiskSink[];
+  /** The webhook's fan-out over `sinks`, once createApp made it. */
+  sink?: RiskSink;
+  observers: ReviewObserver[];
+  listening: Array<(address: AddressInfo) => Promise<void> | void>;
+  shutdown: Array<{ name: string; task: () => Promise<void> | void }>;
+}
+
+function contextFor(options: ServeOptions, logger: Logger, rules: readonly Rule[], store: PolicyStore, tls: TlsHolder, lifecycle: Lifecycle, reg: Registrations): ServeContext {
+  return {
+    options,
+    logger,
+    rules,
+    policy: () => store.current(),
+    onPolicyChange: (listener) => store.onChange(listener),
+    tls,
+    addSink: (sink) => reg.sinks.push(sink),
+    recordRiskEvents: (events) => {
+      if (!reg.sink) throw new RiskgateError('NOT_READY', 'risk events recorded before the webhook app exists');
+      reg.sink.write(events);
+    },
+    addReviewObserver: (observer) => reg.observers.push(observer),
+    addReadinessCheck: (name, check) => lifecycle.addReadinessCheck(name, check),
+    onListening: (task) => reg.listening.push(task),
+    onShutdown: (name, task) => reg.shutdown.push({ name, task }),
+  };
+}
+
+async function runShutdownTasks(reg: Registrations, logger: Logger): Promise<void> {
+  for (const { name, task } of [...reg.shutdown].reverse()) {
+    try {
+      await task();
+    } catch (error) {
+      logger.error({ task: name, reason: (error as Error).message }, 'shutdown task failed');
+    }
+  }
+}
+
+/** Starts the webhook; throws a RiskgateError (bad policy file, unreadable certificate, port in use) with a message for the user. */
+export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps = {}): Promise<RunningServe> {
+  const destination = deps.destination ?? stdoutDestination();
+  const logger = createLogger({ level: options.logLevel as Level, destination });
+  const rules = deps.rules ?? RULES;
+  const store = new PolicyStore(rules, options.policy);
+  logger.info({ policy: store.current().source, rules: summary(store.current()) }, 'policy loaded');
+  const source = tlsSource(options, logger);
+  const tls = new TlsHolder(source.pair, source.files);
+  const lifecycle = new Lifecycle();
+  const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], shutdown: [] };
+  const context = contextFor(options, logger, rules, store, tls, lifecycle, reg);
+  for (const extension of deps.extensions ?? []) {
+    logger.debug({ extension: extension.name }, 'starting serve extension');
+    await extension.start?.(context);
+  }
+  const { app, sink } = createApp({ rules, policy: () => store.current(), sinks: reg.sinks, observers: reg.observers, logger, lifecycle, ...(deps.clock ? { clock: deps.clock } : {}) });
+  reg.sink = sink;
+  const server = createWebhookServer(app, tls.current());
+  tls.attach(server);
+  server.on('tlsClientError', (error) => logger.debug({ reason: error.message }, 'TLS handshake failed'));
+  store.watch(logger, deps.watch);
+  const reloader: TlsReloader = watchTlsFiles(source.files, tls.current(), (pair) => tls.update(pair), logger, deps.watch);
+  let address: AddressInfo;
+  try {
+    address = await listen(server, options.host, options.port);
+  } catch (error) {
+    store.close();
+    reloader.close();
+    throw new RiskgateError('LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `https://${host}:${address.port}`;
+  for (const task of reg.listening) await task(address);
+  lifecycle.markReady();
+  logger.info({ url, paths: ['/validate', '/validate/enforce', '/validate/observe', '/healthz', '/readyz'] }, 'riskgate webhook listening');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> =>
+    (stopping ??= (async () => {
+      lifecycle.startDraining();
+      const delay = options.shutdownDelay ?? 0;
+      if (delay > 0) {
+        // Still serving while the Service's endpoints drop this pod (readiness is already false).
+        logger.info({ reason, seconds: delay }, 'shutting down: readiness false, still serving during the shutdown delay');
+        await new Promise((resolve) => setTimeout(resolve, delay * 1000));
+      }
+      logger.info({ reason }, 'draining: no new connections, finishing in-flight reviews');
+      await drain(server, options.drainTimeout * 1000);
+      await runShutdownTasks(reg, logger);
+      store.close();
+      reloader.close();
+      await sink.close();
+      logger.info('riskgate stopped');
+      logger.flush();
+    })());
+  return { address, url, logger, shutdown };
+}

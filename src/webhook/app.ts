@@ -1,0 +1,72 @@
+// Builds the webhook's express app from its dependencies, apart from any server: tests call it over TLS or directly.
+import express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Policy } from '../engine/policy.js';
+import { FanOutSink } from '../outputs/risk-sink.js';
+import type { RiskSink } from '../outputs/risk-sink.js';
+import type { Rule } from '../rules/rule.js';
+import { errorBody, rejectionOfParserError } from './input-error.js';
+import { healthRouter } from './health-routes.js';
+import { Lifecycle } from './lifecycle.js';
+import { stampArrival } from './request-clock.js';
+import type { ReviewObserver } from './review-observer.js';
+import { reject, validateRouter } from './validate-route.js';
+import type { ValidateDeps } from './validate-route.js';
+
+/** Kubernetes caps an object at about 3 MiB in etcd; the AdmissionReview around it is read up to this size. */
+export const DEFAULT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+
+export interface AppDeps {
+  rules: readonly Rule[];
+  /** Read once per review, so a reload never mixes two policies within one answer. */
+  policy: () => Policy;
+  /** Every risk event goes to each sink; one failing sink is logged and does not stop the others. */
+  sinks: readonly RiskSink[];
+  logger: Logger;
+  clock?: () => Date;
+  lifecycle?: Lifecycle;
+  observers?: readonly ReviewObserver[];
+  bodyLimitBytes?: number;
+}
+
+export interface WebhookApp {
+  app: Express;
+  lifecycle: Lifecycle;
+  /** The fan-out over deps.sinks that the route writes to. */
+  sink: RiskSink;
+}
+
+export function createApp(deps: AppDeps): WebhookApp {
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  const sink = new FanOutSink(deps.sinks, (failed, error) => {
+    const reason = error instanceof Error ? { code: (error as { code?: unknown }).code, message: error.message } : { message: String(error) };
+    deps.logger.error({ sink: failed.name, error: reason }, 'risk sink refused events');
+  });
+  const validate: ValidateDeps = {
+    rules: deps.rules,
+    policy: deps.policy,
+    sink,
+    logger: deps.logger,
+    clock: deps.clock ?? (() => new Date()),
+    lifecycle,
+    observers: deps.observers ?? [],
+    bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(stampArrival);
+  app.use(healthRouter(lifecycle));
+  app.use(validateRouter(validate));
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, field: 'path' } });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const rejection = rejectionOfParserError(error, req.path);
+    if (rejection) return reject(validate, res, rejection);
+    deps.logger.error({ path: req.path, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'internal error');
+    res.status(500).json(errorBody({ status: 500, code: 'INTERNAL', message: 'internal error (see the riskgate log)', field: '', path: req.path }));
+  });
+  return { app, lifecycle, sink };
+}

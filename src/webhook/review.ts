@@ -1,0 +1,46 @@
+// One admission review, pure: decoded JSON body + policy + rules + clock → the AdmissionReview answer, risk events, decision.
+import { decide } from '../engine/decide.js';
+import type { Decision } from '../engine/decide.js';
+import { evaluate } from '../engine/evaluate.js';
+import type { Policy } from '../engine/policy.js';
+import type { AdmissionReviewResponse } from '../kubernetes/admission-review.js';
+import { admissionResponse } from '../outputs/admission-response.js';
+import { riskEventsOfDecision } from '../outputs/risk-event.js';
+import type { RiskEvent } from '../outputs/risk-event.js';
+import { fromAdmissionReview } from '../request/from-admission-review.js';
+import type { ResourceRequest } from '../request/resource-request.js';
+import type { Rule } from '../rules/rule.js';
+import type { ReviewScope } from './review-scope.js';
+import { scopedPolicy } from './review-scope.js';
+
+export interface ReviewInput {
+  /** The parsed JSON body, not yet validated. */
+  body: unknown;
+  policy: Policy;
+  rules: readonly Rule[];
+  now: Date;
+  scope: ReviewScope;
+}
+
+export interface ReviewResult {
+  scope: ReviewScope;
+  request: ResourceRequest;
+  decision: Decision;
+  response: AdmissionReviewResponse;
+  /** Empty for dry-run requests: they get the same answer but record nothing. */
+  riskEvents: RiskEvent[];
+}
+
+/** Throws a DecodeError (code + field) when the body is not an AdmissionReview riskgate can read. */
+export function reviewAdmission({ body, policy, rules, now, scope }: ReviewInput): ReviewResult {
+  const { apiVersion, request } = fromAdmissionReview(body);
+  const effective = scopedPolicy(policy, scope);
+  const decision = decide(evaluate(request, rules), effective);
+  return {
+    scope,
+    request,
+    decision,
+    response: admissionResponse(apiVersion, request.uid, decision, policy.source),
+    riskEvents: riskEventsOfDecision(decision, now),
+  };
+}
