@@ -1,0 +1,128 @@
+// Wiring of `riskgate check`: reads the policy and the manifests, runs the check, writes the report, returns the exit code.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parsePolicy } from '../engine/policy-file.js';
+import { defaultPolicy } from '../engine/policy.js';
+import type { Policy } from '../engine/policy.js';
+import { checkUser } from '../request/from-manifest.js';
+import type { ManifestOperation } from '../request/from-manifest.js';
+import { RiskgateError } from '../riskgate-error.js';
+import { RULES } from '../rules/catalog.js';
+import type { CheckReport, FailOn } from './check-report.js';
+import { runCheck } from './check-run.js';
+import { jsonReport } from './json-report.js';
+import { junitReport } from './junit-report.js';
+import { readManifestInputs } from './manifest-inputs.js';
+import { parseInputsInParallel, threadsFor } from './parallel-parse.js';
+import { sarifReport } from './sarif-report.js';
+import { errorLine, summaryLine, textReport } from './text-report.js';
+import { systemErrorText } from './system-error-text.js';
+
+export type OutputFormat = 'text' | 'json' | 'junit' | 'sarif';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'junit', 'sarif'];
+
+export interface CheckOptions {
+  policy?: string;
+  user: string;
+  group: string[];
+  namespace: string;
+  operation: ManifestOperation;
+  output: OutputFormat;
+  out?: string;
+  failOn: FailOn;
+}
+
+export interface CheckIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+const WRITERS: Record<OutputFormat, (report: CheckReport) => string> = { text: textReport, json: jsonReport, junit: junitReport, sarif: sarifReport };
+
+/** RISKGATE_CHECK_THREADS=N fixes the number of parsing threads (benchmarks and tests); unset, threadsFor decides. */
+function threadsOverride(): number | undefined {
+  const value = Number(process.env['RISKGATE_CHECK_THREADS']);
+  return Number.isInteger(value) && value >= 1 && value <= 16 ? value : undefined;
+}
+
+function toolVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+/** The policy file (a PolicyError carries file:line:column), or the built-in policy. */
+function loadPolicy(file: string | undefined): Policy {
+  if (file === undefined) return defaultPolicy(RULES);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RiskgateError('POLICY_UNREADABLE', `${file}: cannot read policy: ${systemErrorText(error)}`);
+  }
+  return parsePolicy(text, file, RULES);
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new RiskgateError('OUTPUT_UNWRITABLE', `${file}: cannot write report: ${systemErrorText(error)}`);
+  }
+}
+
+/** Runs one check; RiskgateErrors (bad policy, unwritable --out) propagate for the command to print. */
+export async function checkMain(paths: readonly string[], options: CheckOptions, io: CheckIo): Promise<0 | 1 | 2> {
+  const policy = loadPolicy(options.policy);
+  const read = await readManifestInputs(paths, io.stdin);
+  const inputs = await parseInputsInParallel(read, threadsOverride() ?? threadsFor(read.length));
+  const report = runCheck(inputs, {
+    rules: RULES,
+    policy,
+    toolVersion: toolVersion(),
+    settings: {
+      operation: options.operation,
+      namespace: options.namespace,
+      user: checkUser(options.user, options.group),
+      policy: policy.source,
+      failOn: options.failOn,
+    },
+  });
+  for (const error of report.errors) io.stderr(`${errorLine(error)}\n`);
+  const text = WRITERS[options.output](report);
+  if (options.out === undefined) {
+    io.stdout(text);
+  } else {
+    writeReport(options.out, text);
+    io.stdout(`${summaryLine(report.summary)}\n`);
+  }
+  return report.exitCode;
+}
+
+function usageProblem(options: Record<string, unknown>): string | undefined {
+  for (const key of ['user', 'namespace'] as const) {
+    if (typeof options[key] !== 'string' || (options[key] as string).trim() === '') return `--${key} must not be empty`;
+  }
+  if ((options['group'] as string[]).some((g) => g.trim() === '')) return '--group must not be empty';
+  return undefined;
+}
+
+/** The command's action: process I/O, usage checks, and every error as one line on stderr (exit 2), never a stack trace. */
+export async function runCheckCommand(paths: string[], options: Record<string, unknown>): Promise<0 | 1 | 2> {
+  const stderr = (text: string) => void process.stderr.write(text);
+  // `riskgate check dir | head`: a reader that stops early closes the pipe; the rest of the report is not wanted.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') stderr(`riskgate check: cannot write to stdout: ${error.message}\n`);
+  });
+  const problem = usageProblem(options);
+  if (problem) {
+    stderr(`riskgate check: ${problem}\n`);
+    return 2;
+  }
+  try {
+    return await checkMain(paths, options as unknown as CheckOptions, { stdout: (text) => void process.stdout.write(text), stderr });
+  } catch (error) {
+    const message = error instanceof RiskgateError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    stderr(`riskgate check: ${message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,139 @@
+// The check itself (no I/O): manifest texts → objects → ResourceRequests → evaluate → decide, gathered into a CheckReport.
+import { decide } from '../engine/decide.js';
+import type { Decision } from '../engine/decide.js';
+import { evaluate } from '../engine/evaluate.js';
+import type { Finding } from '../engine/finding.js';
+import { matchesRequest } from '../engine/match.js';
+import type { Policy } from '../engine/policy.js';
+import { actionOf } from '../engine/policy.js';
+import { resolveKind } from '../kubernetes/kinds.js';
+import { fromManifest } from '../request/from-manifest.js';
+import { parseManifestText } from '../request/manifest-documents.js';
+import type { ManifestObject, ParsedManifest } from '../request/manifest-documents.js';
+import type { ResourceRequest } from '../request/resource-request.js';
+import { requestRules } from '../rules/catalog.js';
+import type { RequestRule, Rule } from '../rules/rule.js';
+import type { CheckReport, CheckSettings, CheckSummary, CheckedObject, FindingAction, InputError, Outcome, ReportedFinding } from './check-report.js';
+import { OUTCOME_SEVERITY } from './check-report.js';
+
+/** One input as read by the CLI: a text to parse, or the error that kept it from being read. */
+export type ManifestInput = { file: string; text: string } | { file: string; error: InputError };
+/** One input after parsing (parallel-parse.ts may do that part on worker threads). */
+export type ParsedInput = { file: string; parsed: ParsedManifest } | { file: string; error: InputError };
+
+export function parseInputs(inputs: readonly ManifestInput[]): ParsedInput[] {
+  return inputs.map((input) => ('error' in input ? input : { file: input.file, parsed: parseManifestText(input.text) }));
+}
+
+export interface CheckContext {
+  rules: readonly Rule[];
+  policy: Policy;
+  settings: CheckSettings;
+  toolVersion: string;
+}
+
+function riskScore(rule: RequestRule): number {
+  return Math.max(0, ...rule.risk.riskObjects.map((r) => r.score));
+}
+
+function reported(finding: Finding, action: FindingAction, exemption?: string): ReportedFinding {
+  const rule = finding.rule as RequestRule;
+  const base = `${finding.summary}: ${rule.reason}`;
+  return {
+    rule,
+    action,
+    summary: finding.summary,
+    message: exemption ? `${base} (exempted by ${exemption})` : base,
+    ...(exemption ? { exemption } : {}),
+    riskScore: riskScore(rule),
+  };
+}
+
+/** Findings in catalog order, each with the action the policy gave it (off rules are left out by decide). */
+function reportedFindings(findings: Finding[], decision: Decision): ReportedFinding[] {
+  const byFinding = new Map<Finding, ReportedFinding>();
+  for (const v of decision.verdicts) byFinding.set(v.finding, reported(v.finding, v.action));
+  for (const e of decision.exempted) byFinding.set(e.finding, reported(e.finding, 'exempt', e.exemption));
+  return findings.flatMap((f) => byFinding.get(f) ?? []);
+}
+
+function outcomeOf(findings: ReportedFinding[]): Outcome {
+  let worst: Outcome = 'pass';
+  for (const f of findings) if (OUTCOME_SEVERITY.indexOf(f.action) > OUTCOME_SEVERITY.indexOf(worst)) worst = f.action;
+  return worst;
+}
+
+function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
+  const request: ResourceRequest = fromManifest(item.object, { file, line: item.line, column: item.column }, context.settings);
+  const findings = evaluate(request, rules);
+  const reportedList = reportedFindings(findings, decide(findings, context.policy));
+  const apiVersion = String(item.object['apiVersion']);
+  return {
+    file,
+    line: item.line,
+    column: item.column,
+    apiVersion,
+    kind: request.kind,
+    namespace: request.namespace,
+    name: request.name,
+    knownKind: resolveKind(apiVersion, request.kind).known,
+    applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionOf(context.policy, rule.id) })),
+    findings: reportedList,
+    outcome: outcomeOf(reportedList),
+  };
+}
+
+function summarize(files: number, objects: CheckedObject[], errors: InputError[]): CheckSummary {
+  const count = (outcome: Outcome) => objects.filter((o) => o.outcome === outcome).length;
+  return {
+    files,
+    objects: objects.length,
+    denied: count('deny'),
+    warned: count('warn'),
+    recorded: count('record'),
+    exempted: count('exempt'),
+    passed: count('pass'),
+    unknownKinds: objects.filter((o) => !o.knownKind).length,
+    errors: errors.length,
+  };
+}
+
+/**
+ * Exit code: 2 when any input could not be read or parsed (the check is incomplete, so it vouches for nothing, even
+ * with denials among the objects it could read), else 1 when an object is denied (or warned, with --fail-on warn), else 0.
+ */
+export function exitCodeOf(summary: CheckSummary, failOn: CheckSettings['failOn']): 0 | 1 | 2 {
+  if (summary.errors > 0) return 2;
+  if (summary.denied > 0 || (failOn === 'warn' && summary.warned > 0)) return 1;
+  return 0;
+}
+
+export function runCheck(inputs: readonly ParsedInput[], context: CheckContext): CheckReport {
+  const rules = requestRules(context.rules);
+  const objects: CheckedObject[] = [];
+  const errors: InputError[] = [];
+  const files: string[] = [];
+  for (const input of inputs) {
+    if ('error' in input) {
+      errors.push(input.error);
+      continue;
+    }
+    files.push(input.file);
+    const { parsed } = input;
+    for (const problem of parsed.problems) {
+      errors.push({ code: problem.code, file: input.file, line: problem.line, column: problem.column, message: problem.message });
+    }
+    for (const item of parsed.objects) objects.push(checkObject(input.file, item, context, rules));
+  }
+  const summary = summarize(files.length, objects, errors);
+  return {
+    tool: { name: 'riskgate', version: context.toolVersion },
+    settings: context.settings,
+    rules: rules.map((rule) => ({ rule, action: actionOf(context.policy, rule.id) })),
+    files,
+    objects,
+    errors,
+    summary,
+    exitCode: exitCodeOf(summary, context.settings.failOn),
+  };
+}

@@ -1,0 +1,84 @@
+// JUnit XML report: a testsuite per file, a testcase per object × rule that selects it; deny (and warn with --fail-on warn) fail.
+import type { ApplicableRule, CheckReport, CheckedObject, FailOn, InputError } from './check-report.js';
+import { errorLocation, objectLabel } from './check-report.js';
+import { xmlAttribute, xmlText } from './xml-text.js';
+
+interface TestCase {
+  name: string;
+  file: string;
+  line: number;
+  /** Exactly one of these, or none for a plain pass. */
+  failure?: { type: string; message: string };
+  error?: { type: string; message: string };
+  skipped?: string;
+  output?: string;
+}
+
+interface Suite {
+  file: string;
+  cases: TestCase[];
+}
+
+function ruleCase(object: CheckedObject, applicable: ApplicableRule, failOn: FailOn): TestCase {
+  const name = `${objectLabel(object)} ${applicable.rule.id}`;
+  const base = { name, file: object.file, line: object.line };
+  if (applicable.action === 'off') return { ...base, skipped: `rule ${applicable.rule.id} is off in the policy` };
+  const finding = object.findings.find((f) => f.rule.id === applicable.rule.id);
+  if (!finding) return base;
+  const fails = finding.action === 'deny' || (finding.action === 'warn' && failOn === 'warn');
+  if (fails) return { ...base, failure: { type: finding.action, message: finding.message } };
+  return { ...base, output: `${finding.action}: ${finding.message}` };
+}
+
+function objectCases(object: CheckedObject, failOn: FailOn): TestCase[] {
+  if (object.applicableRules.length === 0) {
+    const why = object.knownKind ? 'no riskgate rule selects' : 'no riskgate rule knows';
+    return [{ name: objectLabel(object), file: object.file, line: object.line, output: `pass: ${why} ${object.apiVersion} ${object.kind}` }];
+  }
+  return object.applicableRules.map((applicable) => ruleCase(object, applicable, failOn));
+}
+
+function errorCase(error: InputError): TestCase {
+  return { name: errorLocation(error), file: error.file, line: error.line ?? 0, error: { type: error.code, message: error.message } };
+}
+
+function suites(report: CheckReport): Suite[] {
+  const byFile = new Map<string, Suite>();
+  const suite = (file: string) => {
+    let s = byFile.get(file);
+    if (!s) byFile.set(file, (s = { file, cases: [] }));
+    return s;
+  };
+  for (const file of report.files) suite(file);
+  // A file's input errors open its suite, then come its objects in reading order.
+  for (const error of report.errors) suite(error.file).cases.push(errorCase(error));
+  for (const object of report.objects) suite(object.file).cases.push(...objectCases(object, report.settings.failOn));
+  return [...byFile.values()];
+}
+
+function caseXml(c: TestCase): string {
+  const open = `    <testcase classname="${xmlAttribute(c.file)}" name="${xmlAttribute(c.name)}" file="${xmlAttribute(c.file)}"${c.line > 0 ? ` line="${c.line}"` : ''}`;
+  const body: string[] = [];
+  if (c.failure) body.push(`      <failure type="${xmlAttribute(c.failure.type)}" message="${xmlAttribute(c.failure.message)}">${xmlText(c.failure.message)}</failure>`);
+  if (c.error) body.push(`      <error type="${xmlAttribute(c.error.type)}" message="${xmlAttribute(c.error.message)}">${xmlText(c.error.message)}</error>`);
+  if (c.skipped) body.push(`      <skipped message="${xmlAttribute(c.skipped)}"/>`);
+  if (c.output) body.push(`      <system-out>${xmlText(c.output)}</system-out>`);
+  return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
+}
+
+function counts(cases: TestCase[]): string {
+  const n = (pick: (c: TestCase) => unknown) => cases.filter(pick).length;
+  return `tests="${cases.length}" failures="${n((c) => c.failure)}" errors="${n((c) => c.error)}" skipped="${n((c) => c.skipped)}"`;
+}
+
+export function junitReport(report: CheckReport): string {
+  const all = suites(report);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="riskgate check" ${counts(all.flatMap((s) => s.cases))}>`];
+  for (const s of all) {
+    lines.push(`  <testsuite name="${xmlAttribute(s.file)}" ${counts(s.cases)}>`);
+    lines.push(...s.cases.map(caseXml));
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}
