@@ -1,0 +1,87 @@
+// Runs `riskgate replay`: opens the logs (files, .gz, or stdin), replays them, writes the chosen output and the counts.
+import { createReadStream } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
+import { defaultPolicy } from '../engine/policy.js';
+import type { Policy } from '../engine/policy.js';
+import { readPolicyFile } from '../policy/policy-store.js';
+import { RiskgateError } from '../riskgate-error.js';
+import { RULES } from '../rules/catalog.js';
+import type { ReplayInput, ReplayObserver } from './replay-run.js';
+import { replay } from './replay-run.js';
+import { ReplayTable, renderTables } from './replay-table.js';
+import type { LineSink } from './replay-outputs.js';
+import { jsonLines, riskEventLines } from './replay-outputs.js';
+
+export const REPLAY_OUTPUTS = ['table', 'json', 'risk-events'] as const;
+export type ReplayOutput = (typeof REPLAY_OUTPUTS)[number];
+
+export interface ReplayCommandOptions {
+  policy?: string;
+  output: ReplayOutput;
+}
+
+/** Bad records printed one by one before the rest are only counted. */
+const MAX_REPORTED = 100;
+const CHUNK = 1 << 20;
+
+async function openInput(path: string, stdin: Readable): Promise<ReplayInput> {
+  if (path === '-') return { name: '-', chunks: stdin };
+  try {
+    await access(path, constants.R_OK);
+  } catch (error) {
+    throw new RiskgateError('REPLAY_UNREADABLE', `${path}: cannot read the audit log (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`);
+  }
+  const file = createReadStream(path, { highWaterMark: CHUNK });
+  return { name: path, chunks: path.endsWith('.gz') ? file.pipe(createGunzip({ chunkSize: CHUNK })) : file };
+}
+
+/** Writes lines through a stream, waiting for 'drain' when its buffer is full, in 64 KiB batches. */
+function lineSink(out: Writable): { sink: LineSink; flush: () => Promise<void> } {
+  let buffer = '';
+  const flush = async () => {
+    if (buffer === '') return;
+    const text = buffer;
+    buffer = '';
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  };
+  return {
+    sink: (line) => {
+      buffer += `${line}\n`;
+      return buffer.length >= 1 << 16 ? flush() : undefined;
+    },
+    flush,
+  };
+}
+
+function loadPolicy(file: string | undefined): Policy {
+  return file ? readPolicyFile(file, RULES).policy : defaultPolicy(RULES);
+}
+
+/** Returns the exit code: 0 after a replay (bad records are reported and skipped), 1 when an input or the policy cannot be read. */
+export async function runReplay(paths: readonly string[], options: ReplayCommandOptions, io: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<number> {
+  const policy = loadPolicy(options.policy);
+  const inputs: ReplayInput[] = [];
+  for (const path of paths) inputs.push(await openInput(path, io.stdin));
+  const { sink, flush } = lineSink(io.stdout);
+  const table = options.output === 'table' ? new ReplayTable(RULES, policy) : undefined;
+  const observer: ReplayObserver = table ?? (options.output === 'json' ? jsonLines(sink) : riskEventLines(sink));
+  let reported = 0;
+  const counts = await replay(inputs, {
+    rules: RULES,
+    policy,
+    observer,
+    onBadRecord: (where, message) => {
+      if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${where}: ${message}; skipped\n`);
+    },
+  });
+  if (table) await sink(renderTables(table.results()).replace(/\n$/, ''));
+  await flush();
+  if (reported > MAX_REPORTED) io.stderr.write(`riskgate replay: ${reported - MAX_REPORTED} more bad records not shown\n`);
+  io.stderr.write(
+    `riskgate replay: ${counts.records} records, ${counts.events} audit events, ${counts.requests} requests evaluated, ` +
+      `${counts.findings} findings; ${counts.skipped} skipped\n`,
+  );
+  return 0;
+}

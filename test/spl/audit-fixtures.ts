@@ -1,0 +1,29 @@
+// Test helper: the real and synthetic audit events of test/fixtures, one parsed event per entry with the file:line it came from.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonObject } from '../../src/request/json-value.js';
+import { fixturePath } from '../fixture-path.js';
+
+export interface FixtureEvent {
+  where: string;
+  event: JsonObject;
+}
+
+function eventsOfFile(path: string, name: string): FixtureEvent[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, i }) => ({ where: `${name}:${i + 1}`, event: JSON.parse(line) as JsonObject }));
+}
+
+/** falco-2018 (real, 2018, no userAgent), the kube-apiserver v1.32 log (real), and the synthetic DaemonSet events. */
+export function fixtureAuditEvents(): FixtureEvent[] {
+  const falco = readdirSync(fixturePath('audit', 'falco-2018')).sort().flatMap((f) => eventsOfFile(fixturePath('audit', 'falco-2018', f), `falco-2018/${f}`));
+  const v132 = eventsOfFile(fixturePath('kube-apiserver-v1.32', 'audit.log.jsonl'), 'v1.32/audit.log.jsonl');
+  const synthetic = readdirSync(fixturePath('audit', 'synthetic'))
+    .filter((f) => f.startsWith('daemonset-') && f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => eventsOfFile(join(fixturePath('audit', 'synthetic'), f), `synthetic/${f}`));
+  return [...falco, ...v132, ...synthetic];
+}
