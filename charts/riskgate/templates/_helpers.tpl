@@ -1,0 +1,152 @@
+{{/* Names, labels, the certificate mode and the webhook rules derived from files/rules.json (the rule catalog). */}}
+
+{{- define "riskgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "riskgate.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "riskgate.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "riskgate.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "riskgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "riskgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "riskgate.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "riskgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: admission-webhook
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "riskgate.secretName" -}}
+{{- if .Values.tls.existingSecret -}}
+{{- .Values.tls.existingSecret -}}
+{{- else -}}
+{{- default (printf "%s-tls" (include "riskgate.fullname" .)) .Values.tls.secretName -}}
+{{- end -}}
+{{- end -}}
+
+{{/* self-managed | provided | cert-manager; conflicting settings stop the render with a message. */}}
+{{- define "riskgate.certMode" -}}
+{{- $inline := or .Values.tls.cert .Values.tls.key .Values.tls.ca -}}
+{{- $existing := .Values.tls.existingSecret -}}
+{{- if and .Values.certManager.enabled (or $inline $existing) -}}
+{{- fail "certManager.enabled cannot be combined with tls.cert/tls.key/tls.ca or tls.existingSecret: pick one way to provide the certificate" -}}
+{{- else if and $inline $existing -}}
+{{- fail "set either tls.cert/tls.key/tls.ca (the chart makes the Secret) or tls.existingSecret (your Secret), not both" -}}
+{{- else if .Values.certManager.enabled -}}
+cert-manager
+{{- else if $inline -}}
+{{- if not (and .Values.tls.cert .Values.tls.key .Values.tls.ca) -}}
+{{- fail "tls.cert, tls.key and tls.ca go together (PEM texts, e.g. from `riskgate certs`)" -}}
+{{- end -}}
+provided
+{{- else if $existing -}}
+{{- if not .Values.tls.caBundle -}}
+{{- fail "tls.existingSecret needs tls.caBundle: the base64 PEM of the CA that signed the Secret's certificate" -}}
+{{- end -}}
+provided
+{{- else -}}
+self-managed
+{{- end -}}
+{{- end -}}
+
+{{/* An action value as written in the values: YAML 1.1 reads an unquoted `off` as false. */}}
+{{- define "riskgate.actionName" -}}
+{{- if kindIs "bool" . -}}off{{- else -}}{{- . -}}{{- end -}}
+{{- end -}}
+
+{{/* The action of rule .id: policy.rules.<id>.action, else policy.defaultAction, else record. */}}
+{{- define "riskgate.ruleAction" -}}
+{{- $rule := get (.root.Values.policy.rules | default dict) .id | default dict -}}
+{{- if hasKey $rule "action" -}}
+{{- include "riskgate.actionName" $rule.action -}}
+{{- else if hasKey .root.Values.policy "defaultAction" -}}
+{{- include "riskgate.actionName" .root.Values.policy.defaultAction -}}
+{{- else -}}
+record
+{{- end -}}
+{{- end -}}
+
+{{/*
+The rules of one webhook entry. mode "enforce": rules in deny mode; mode "observe": rules in warn or record mode.
+Rules on the same API groups, versions and resources are merged into one entry with the union of their operations.
+*/}}
+{{- define "riskgate.webhookRules" -}}
+{{- $root := .root -}}
+{{- $mode := .mode -}}
+{{- $catalog := $root.Files.Get "files/rules.json" | fromJson -}}
+{{- $merged := dict -}}
+{{- $order := list -}}
+{{- range $catalog.rules -}}
+{{- $action := include "riskgate.ruleAction" (dict "root" $root "id" .id) -}}
+{{- $wanted := ternary (eq $action "deny") (or (eq $action "warn") (eq $action "record")) (eq $mode "enforce") -}}
+{{- if $wanted -}}
+{{- $key := printf "%s|%s|%s" (join "," .apiGroups) (join "," .apiVersions) (join "," .resources) -}}
+{{- if hasKey $merged $key -}}
+{{- $entry := get $merged $key -}}
+{{- $_ := set $entry "operations" (concat $entry.operations .operations | uniq) -}}
+{{- else -}}
+{{- $_ := set $merged $key (dict "apiGroups" .apiGroups "apiVersions" .apiVersions "resources" .resources "operations" .operations) -}}
+{{- $order = append $order $key -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $order }}
+{{- $entry := get $merged . }}
+- apiGroups: {{ toJson $entry.apiGroups }}
+  apiVersions: {{ toJson $entry.apiVersions }}
+  operations: {{ toJson (sortAlpha $entry.operations) }}
+  resources: {{ toJson $entry.resources }}
+  scope: "*"
+{{- end }}
+{{- end -}}
+
+{{/* The caBundle for provided and self-managed modes (self-managed: keep what riskgate patched in, across upgrades). */}}
+{{- define "riskgate.caBundle" -}}
+{{- if .Values.tls.caBundle -}}
+{{- .Values.tls.caBundle -}}
+{{- else if .Values.tls.ca -}}
+{{- .Values.tls.ca | b64enc -}}
+{{- else -}}
+{{- $live := lookup "admissionregistration.k8s.io/v1" "ValidatingWebhookConfiguration" "" (include "riskgate.fullname" .) -}}
+{{- range (($live | default dict).webhooks | default list) -}}
+{{- if and .clientConfig .clientConfig.caBundle -}}
+{{- .clientConfig.caBundle -}}
+{{- break -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The policy file `riskgate serve --policy` reads, from the policy values (actions written as names). */}}
+{{- define "riskgate.policyFile" -}}
+{{- $rules := dict -}}
+{{- range $id, $rule := (.Values.policy.rules | default dict) -}}
+{{- $copy := deepCopy ($rule | default dict) -}}
+{{- if hasKey $copy "action" -}}
+{{- $_ := set $copy "action" (include "riskgate.actionName" $copy.action) -}}
+{{- end -}}
+{{- $_ := set $rules $id $copy -}}
+{{- end -}}
+apiVersion: riskgate.io/v1
+kind: Policy
+defaultAction: {{ include "riskgate.actionName" (hasKey .Values.policy "defaultAction" | ternary .Values.policy.defaultAction "record") | quote }}
+{{- with .Values.policy.exemptions }}
+exemptions:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $rules }}
+rules:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

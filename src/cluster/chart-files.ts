@@ -1,0 +1,91 @@
+// Derives the chart's generated files from the rule catalog: files/rules.json (webhook rules per rule) and values.schema.json.
+import type { Rule } from '../rules/rule.js';
+import { ACTIONS, METRIC_ACTIONS } from '../engine/policy.js';
+import { ALL_EXEMPTIONS, METRIC_EXEMPTIONS, REQUEST_EXEMPTIONS } from '../engine/policy-file.js';
+import { valuesSchemaSkeleton } from './values-schema.js';
+
+/** One request rule in the vocabulary of a ValidatingWebhookConfiguration rule. */
+export interface ChartRule {
+  id: string;
+  apiGroups: string[];
+  apiVersions: string[];
+  resources: string[];
+  operations: string[];
+}
+
+export const GENERATED_NOTE = 'Generated from src/rules/catalog.ts by `bash tools/generate-chart.sh`; do not edit (a test regenerates and compares).';
+
+/** Every request rule with its webhook match; metric rules have none (they never reach the webhook). */
+export function chartRules(rules: readonly Rule[]): ChartRule[] {
+  return rules.flatMap((rule) =>
+    rule.type === 'request'
+      ? [{ id: rule.id, apiGroups: [...rule.match.apiGroups], apiVersions: [...rule.match.apiVersions], resources: [...rule.match.resources], operations: [...rule.match.operations] }]
+      : [],
+  );
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function stringList(): Json {
+  return { type: 'array', items: { type: 'string', minLength: 1 } };
+}
+
+function exemptionsSchema(keys: readonly string[]): Json {
+  const properties: Record<string, Json> = {};
+  for (const key of keys) {
+    if (key === 'labels') properties[key] = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
+    else if (key === 'serviceAccounts') properties[key] = { type: 'array', items: { type: 'string', pattern: '^[^:\\s]+:[^:\\s]+$' } };
+    else properties[key] = stringList();
+  }
+  return { type: 'object', additionalProperties: false, properties };
+}
+
+/**
+ * An action name. Helm reads values as YAML 1.1, where an unquoted `off` is the boolean false: the schema accepts false
+ * and the templates write it as "off" (any other boolean is an error).
+ */
+function actionSchema(actions: readonly string[]): Json {
+  return { enum: [...actions, false], description: `one of ${actions.join(', ')} (an unquoted off reads as false and means off)` };
+}
+
+function rulePolicySchema(rule: Rule): Json {
+  const metric = rule.type === 'metric';
+  return {
+    type: 'object',
+    description: `${rule.name} (${metric ? 'metric rule: record or off' : 'request rule'})`,
+    additionalProperties: false,
+    properties: {
+      action: actionSchema(metric ? METRIC_ACTIONS : ACTIONS),
+      exemptions: exemptionsSchema(metric ? METRIC_EXEMPTIONS : REQUEST_EXEMPTIONS),
+    },
+  };
+}
+
+/** The `policy` block of the values: the policy file's shape, with one property per catalog rule and nothing else. */
+export function policyValuesSchema(rules: readonly Rule[]): Json {
+  const ruleProperties: Record<string, Json> = {};
+  for (const rule of rules) ruleProperties[rule.id] = rulePolicySchema(rule);
+  return {
+    type: 'object',
+    description: 'The riskgate policy (rendered into the policy ConfigMap and read by `riskgate serve --policy`).',
+    additionalProperties: false,
+    properties: {
+      defaultAction: actionSchema(ACTIONS),
+      exemptions: exemptionsSchema(ALL_EXEMPTIONS),
+      rules: { type: 'object', additionalProperties: false, properties: ruleProperties },
+    },
+  };
+}
+
+export function valuesSchema(rules: readonly Rule[]): Json {
+  const skeleton = valuesSchemaSkeleton() as { properties: Record<string, Json> } & Record<string, Json>;
+  return { $comment: GENERATED_NOTE, ...skeleton, properties: { ...skeleton.properties, policy: policyValuesSchema(rules) } };
+}
+
+/** The generated files, by path inside charts/riskgate, as the text to write. */
+export function chartFiles(rules: readonly Rule[]): Record<string, string> {
+  return {
+    'files/rules.json': `${JSON.stringify({ $comment: GENERATED_NOTE, rules: chartRules(rules) }, null, 2)}\n`,
+    'values.schema.json': `${JSON.stringify(valuesSchema(rules), null, 2)}\n`,
+  };
+}
