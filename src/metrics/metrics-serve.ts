@@ -1,0 +1,20 @@
+// `serve --metrics-port`: the metrics registry, fed by every review, with the serving certificate's expiry, on its own HTTP port.
+import type { ServeContext } from '../cli/serve-extension.js';
+import { RiskgateError } from '../riskgate-error.js';
+import { certificateExpiry } from '../tls/certificates.js';
+import { startMetricsServer } from './metrics-server.js';
+import { riskgateMetrics, type RiskgateMetrics } from './riskgate-metrics.js';
+
+export async function startMetrics(context: ServeContext, port: number): Promise<RiskgateMetrics> {
+  const metrics = riskgateMetrics({ certificateExpiry: () => certificateExpiry(context.tls.current().cert) });
+  context.addReviewObserver(metrics.reviews);
+  let server;
+  try {
+    server = await startMetricsServer(metrics.registry, context.options.host, port);
+  } catch (error) {
+    throw new RiskgateError('LISTEN_FAILED', `--metrics-port: cannot listen on ${context.options.host}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  context.onShutdown('metrics server', () => server.close());
+  context.logger.info({ url: `http://${context.options.host}:${server.address.port}/metrics` }, 'metrics listening');
+  return metrics;
+}

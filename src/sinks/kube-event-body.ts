@@ -1,0 +1,81 @@
+// The core/v1 Event riskgate writes for a deny or warn: involved object, reason, message, count and timestamps.
+import { createHash } from 'node:crypto';
+import type { RiskEvent } from '../outputs/risk-event.js';
+
+export interface InvolvedObject {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface KubeEvent {
+  metadata: { name: string; namespace: string };
+  involvedObject: { kind: string; name: string; namespace?: string };
+  reason: string;
+  message: string;
+  type: 'Warning';
+  action: string;
+  source: { component: string };
+  reportingComponent: string;
+  reportingInstance: string;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+}
+
+export const EVENT_COMPONENT = 'riskgate';
+const MAX_MESSAGE = 1024;
+
+function field(event: RiskEvent, name: string): string {
+  const value = event.fields[name];
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+}
+
+/** The object the event is about: for pods/exec and pods/attach the Pod, otherwise the reviewed object. */
+export function involvedObjectOf(event: RiskEvent): InvolvedObject {
+  const resource = field(event, 'resource');
+  const kind = resource.startsWith('pods/') ? 'Pod' : field(event, 'kind');
+  return { kind, namespace: field(event, 'namespace'), name: field(event, 'name') };
+}
+
+/** Cluster-scoped objects get their Events in `default`, as Kubernetes does for Nodes. */
+export function eventNamespaceOf(object: InvolvedObject): string {
+  return object.namespace || 'default';
+}
+
+export function reasonOf(action: string): string {
+  return action === 'deny' ? 'RiskgateDenied' : 'RiskgateWarned';
+}
+
+/** A DNS-subdomain name, unique per aggregation key and window: `<object>.riskgate.<hash>`. */
+export function eventName(object: InvolvedObject, key: string, windowStart: number): string {
+  const base = (object.name || object.kind || 'object').toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 200) || 'object';
+  const hash = createHash('sha256').update(`${key}\u0000${windowStart}`).digest('hex').slice(0, 16);
+  return `${base}.riskgate.${hash}`;
+}
+
+export function eventMessage(event: RiskEvent): string {
+  const verb = event.action === 'deny' ? 'denied' : 'warned';
+  const message = `${verb} by rule ${event.rule_id}: ${event.summary} (user ${field(event, 'user') || 'unknown'}, risk score ${event.risk_score}, event_id ${event.event_id})`;
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}
+
+export function kubeEventOf(event: RiskEvent, name: string, count: number, first: Date, last: Date, instance: string): KubeEvent {
+  const object = involvedObjectOf(event);
+  const involved: KubeEvent['involvedObject'] = { kind: object.kind, name: object.name };
+  if (object.namespace) involved.namespace = object.namespace;
+  return {
+    metadata: { name, namespace: eventNamespaceOf(object) },
+    involvedObject: involved,
+    reason: reasonOf(event.action),
+    message: eventMessage(event),
+    type: 'Warning',
+    action: event.action === 'deny' ? 'Denied' : 'Warned',
+    source: { component: EVENT_COMPONENT },
+    reportingComponent: EVENT_COMPONENT,
+    reportingInstance: instance,
+    firstTimestamp: first.toISOString(),
+    lastTimestamp: last.toISOString(),
+    count,
+  };
+}

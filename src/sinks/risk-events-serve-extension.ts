@@ -1,0 +1,60 @@
+// `serve` options for risk-event delivery and viewing: HEC + spool, local event store, Kubernetes Events, /metrics port, auditor port (work in risk-events-serve-runtime.ts).
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ServeExtension } from '../cli/serve-extension.js';
+
+export interface RiskEventsServeOptions {
+  dataDir?: string;
+  hecUrl?: string;
+  hecTokenFile?: string;
+  hecIndex?: string;
+  hecSource: string;
+  hecAck?: boolean;
+  hecCaFile?: string;
+  spoolMaxMb: number;
+  k8sEvents?: Array<'deny' | 'warn'>;
+  metricsPort?: number;
+  auditorPort?: number;
+  auditorTokenFile?: string;
+  host: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function megabytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('must be a number of MiB, at least 1');
+  return n;
+}
+
+function eventActions(value: string): Array<'deny' | 'warn'> {
+  const actions = value.split(',').map((a) => a.trim());
+  if (!actions.every((a) => a === 'deny' || a === 'warn')) throw new InvalidArgumentError('must be deny or deny,warn');
+  return [...new Set(actions as Array<'deny' | 'warn'>)];
+}
+
+export const riskEventsServeExtension: ServeExtension = {
+  name: 'risk-events',
+  addOptions(command: Command) {
+    command
+      .option('--data-dir <dir>', 'local event store and HEC spool (spool/ + delivered/); riskgate events reads it (default: .riskgate)')
+      .option('--hec-url <url>', 'Splunk HEC, e.g. https://splunk:8088: risk events are spooled to --data-dir and delivered at least once')
+      .option('--hec-token-file <file>', 'file holding the HEC token (default: the RISKGATE_HEC_TOKEN environment variable)')
+      .option('--hec-index <index>', 'Splunk index for risk events (default: the token\'s default index)')
+      .option('--hec-source <source>', 'HEC source field', 'riskgate')
+      .option('--hec-ack', 'wait for indexer acknowledgement before a batch counts as delivered')
+      .option('--hec-ca-file <file>', 'CA certificate (PEM) to verify the HEC server with, besides the system CAs')
+      .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; past it the oldest are dropped (counted and logged)', megabytes, 256)
+      .option('--k8s-events [actions]', 'write a Kubernetes Event on each denied object (deny, or deny,warn)', eventActions)
+      .option('--metrics-port <port>', 'serve Prometheus /metrics over HTTP on this port (off by default)', port)
+      .option('--auditor-port <port>', 'serve the auditor page and API over HTTPS on this port (off by default)', port)
+      .option('--auditor-token-file <file>', 'a static bearer token for the auditor view (default: Kubernetes TokenReview + SubjectAccessReview)');
+  },
+  async start(context) {
+    const { startRiskEvents } = await import('./risk-events-serve-runtime.js');
+    await startRiskEvents(context);
+  },
+};

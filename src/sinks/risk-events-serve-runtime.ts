@@ -1,0 +1,98 @@
+// Wires the risk-event side of `serve`: metrics first (sinks report to them), then the HEC sink or local store, Kubernetes Events, and the auditor view.
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ServeContext } from '../cli/serve-extension.js';
+import { startAuditorView } from '../auditor/auditor-serve.js';
+import { startMetrics } from '../metrics/metrics-serve.js';
+import { RiskgateError } from '../riskgate-error.js';
+import { HecSink } from './hec-sink.js';
+import { readHecToken } from './hec-token.js';
+import { K8sEventSink } from './k8s-event-sink.js';
+import { ClientNodeEventWriter } from './kube-event-writer.js';
+import type { SinkObserver, SinkStats } from './sink-observer.js';
+import { IGNORE_OBSERVER } from './sink-observer.js';
+import { SpoolSink } from './spool-sink.js';
+import { DEFAULT_ARCHIVE_MAX_BYTES, DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
+import type { RiskEventsServeOptions } from './risk-events-serve-extension.js';
+
+export const DEFAULT_DATA_DIR = '.riskgate';
+
+interface Wiring {
+  observer: SinkObserver;
+  watch: (stats: () => SinkStats) => void;
+}
+
+function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RiskgateError('hec-ca-unreadable', `--hec-ca-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function startHec(context: ServeContext, options: RiskEventsServeOptions, dataDir: string, wiring: Wiring): void {
+  const token = readHecToken(options.hecTokenFile, process.env);
+  const sink = new HecSink({
+    url: options.hecUrl!,
+    token,
+    dataDir,
+    source: options.hecSource,
+    ack: options.hecAck ?? false,
+    spoolMaxBytes: options.spoolMaxMb * 1024 * 1024,
+    log: context.logger,
+    observer: wiring.observer,
+    ...(options.hecIndex ? { index: options.hecIndex } : {}),
+    ...(options.hecCaFile ? { ca: readCa(options.hecCaFile) } : {}),
+  });
+  wiring.watch(() => sink.stats());
+  context.addSink(sink);
+  context.logger.info({ hec: options.hecUrl, dataDir, ack: options.hecAck ?? false, index: options.hecIndex }, 'risk events: HEC delivery through the spool');
+}
+
+/** Without HEC the local store is a convenience: if the directory is not writable, serve runs on without it. */
+function startLocalStore(context: ServeContext, options: RiskEventsServeOptions, dataDir: string, wiring: Wiring): void {
+  try {
+    const sink = new SpoolSink({
+      dataDir,
+      maxBytes: options.spoolMaxMb * 1024 * 1024,
+      archiveMaxBytes: DEFAULT_ARCHIVE_MAX_BYTES,
+      fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
+      sinkName: 'store',
+      log: context.logger,
+      observer: wiring.observer,
+    });
+    wiring.watch(() => sink.stats());
+    context.addSink(sink);
+    context.logger.info({ dataDir }, 'risk events: local event store (riskgate events --data-dir reads it)');
+  } catch (error) {
+    if (options.dataDir) throw error;
+    context.logger.warn({ dataDir, reason: (error as Error).message }, 'risk events: no local event store (pass --data-dir to a writable directory)');
+  }
+}
+
+function startKubernetesEvents(context: ServeContext, actions: Array<'deny' | 'warn'>, wiring: Wiring): void {
+  const sink = new K8sEventSink({ writer: new ClientNodeEventWriter(kubeConfig()), actions, log: context.logger, observer: wiring.observer });
+  wiring.watch(() => sink.stats());
+  context.addSink(sink);
+  context.logger.info({ actions }, 'risk events: Kubernetes Events on denied objects');
+}
+
+export async function startRiskEvents(context: ServeContext): Promise<void> {
+  const options = context.options as unknown as RiskEventsServeOptions;
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const metrics = options.metricsPort !== undefined ? await startMetrics(context, options.metricsPort) : undefined;
+  const wiring: Wiring = metrics ? { observer: metrics.sinks.observer, watch: metrics.sinks.watch } : { observer: IGNORE_OBSERVER, watch: () => {} };
+  if (options.hecUrl) startHec(context, options, dataDir, wiring);
+  else startLocalStore(context, options, dataDir, wiring);
+  const k8sEvents = (options.k8sEvents as unknown) === true ? (['deny'] as Array<'deny' | 'warn'>) : options.k8sEvents;
+  if (k8sEvents) startKubernetesEvents(context, k8sEvents, wiring);
+  if (options.auditorPort !== undefined) {
+    await startAuditorView(context, { port: options.auditorPort, dataDir, ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}), kubeConfig });
+  }
+}

@@ -1,0 +1,141 @@
+// The auditor view over HTTP on loopback: 401/403/200 with a static token and with TokenReview + SubjectAccessReview, filters, JSON API, escaping.
+import { createAuditorApp, TOKEN_COOKIE } from '../../src/auditor/auditor-app.js';
+import { startAuditorServer, type AuditorServer } from '../../src/auditor/auditor-server.js';
+import type { Authenticator } from '../../src/auditor/authenticator.js';
+import { KubernetesAuthenticator, AUDITOR_PERMISSION } from '../../src/auditor/kubernetes-authenticator.js';
+import { StaticTokenAuthenticator } from '../../src/auditor/static-token-authenticator.js';
+import type { RiskEvent } from '../../src/outputs/risk-event.js';
+import { RULE_IDS } from '../../src/rules/catalog.js';
+import { KubeApiTestServer } from '../sinks/kube-api-test-server.js';
+import { auditorEvents, NOW } from './auditor-events.js';
+
+const STATIC_TOKEN = 'local-auditor-token-0123456789';
+
+async function serve(authenticator: Authenticator): Promise<AuditorServer> {
+  const events = auditorEvents();
+  const app = createAuditorApp({ authenticator, events: () => events, ruleIds: RULE_IDS, secureCookie: false, clock: () => NOW });
+  return startAuditorServer(app, '127.0.0.1', 0);
+}
+
+function get(server: AuditorServer, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`http://127.0.0.1:${server.address.port}${path}`, { headers, redirect: 'manual' });
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('auditor view with a static token', () => {
+  let server: AuditorServer;
+  beforeAll(async () => (server = await serve(new StaticTokenAuthenticator(STATIC_TOKEN))));
+  afterAll(() => server.close());
+
+  test('no token → 401 (JSON for the API, the sign-in page for a browser)', async () => {
+    const api = await get(server, '/api/events');
+    expect(api.status).toBe(401);
+    expect(api.headers.get('www-authenticate')).toContain('Bearer');
+    expect(await api.json()).toEqual({ error: { code: 'unauthenticated', message: 'sign in with a bearer token (no token)' } });
+    const page = await get(server, '/', { accept: 'text/html' });
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('id="sign-in"');
+  });
+
+  test('a wrong token → 401', async () => {
+    expect((await get(server, '/api/events', bearer('wrong-token-wrong-token'))).status).toBe(401);
+  });
+
+  test('the API filters by rule, action, namespace, user and time', async () => {
+    const ids = async (query: string): Promise<RiskEvent[]> => ((await (await get(server, `/api/events?${query}`, bearer(STATIC_TOKEN))).json()) as { events: RiskEvent[] }).events;
+    expect(await ids('')).toHaveLength(11);
+    expect((await ids('since=7d')).map((e) => e.fields['user'])).not.toContain('old-user');
+    expect((await ids('rule=kubernetes-daemonset-deployed')).every((e) => e.rule_id === 'kubernetes-daemonset-deployed')).toBe(true);
+    expect(await ids('rule=kubernetes-daemonset-deployed')).toHaveLength(3);
+    expect(await ids('action=warn')).toHaveLength(3);
+    expect((await ids('namespace=team-b')).map((e) => e.fields['name'])).toEqual(['np-1', 'np-3', 'np-5']);
+    expect(await ids('user=alice&since=24h')).toHaveLength(3);
+    const newestFirst = (await ids('')).map((e) => Date.parse(e.time));
+    expect(newestFirst).toEqual([...newestFirst].sort((a, b) => b - a));
+  });
+
+  test('a bad filter is a 400 naming the parameter', async () => {
+    const response = await get(server, '/api/events?action=block', bearer(STATIC_TOKEN));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('action "block" must be one of deny, warn, record');
+  });
+
+  test('counts per rule over time (the chart data)', async () => {
+    const counts = (await (await get(server, '/api/counts?since=24h', bearer(STATIC_TOKEN))).json()) as { buckets: string[]; rules: Array<{ rule: string; total: number; counts: number[] }> };
+    expect(counts.buckets).toHaveLength(24);
+    expect(counts.rules.map(({ rule, total }) => ({ rule, total }))).toEqual([
+      { rule: 'kubernetes-node-port-creation', total: 7 },
+      { rule: 'kubernetes-daemonset-deployed', total: 3 },
+    ]);
+    const nodePort = counts.rules[0]!;
+    expect(nodePort.counts.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(nodePort.counts.at(-1)).toBe(2); // the two events of the last hour fall in the last bucket
+  });
+
+  test('the page escapes object names and shows the chart', async () => {
+    const html = await (await get(server, '/', { ...bearer(STATIC_TOKEN), accept: 'text/html' })).text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // no CDN, nothing external
+  });
+
+  test('signing in with the form sets an HttpOnly cookie that opens the page', async () => {
+    const login = await fetch(`http://127.0.0.1:${server.address.port}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${encodeURIComponent(STATIC_TOKEN)}`,
+      redirect: 'manual',
+    });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(new RegExp(`^${TOKEN_COOKIE}=.*HttpOnly; SameSite=Strict`));
+    const page = await get(server, '/', { cookie: cookie.split(';')[0]!, accept: 'text/html' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+});
+
+describe('auditor view with TokenReview and SubjectAccessReview', () => {
+  let api: KubeApiTestServer;
+  let server: AuditorServer;
+  beforeAll(async () => {
+    api = await new KubeApiTestServer({
+      users: {
+        'token-of-auditor': { username: 'jane', uid: 'u-1', groups: ['auditors', 'system:authenticated'] },
+        'token-of-developer': { username: 'dev', groups: ['developers', 'system:authenticated'] },
+      },
+      allow: (spec) => (spec.groups ?? []).includes('auditors') && spec.resourceAttributes?.verb === 'list' && spec.resourceAttributes.resource === 'riskevents',
+    }).start();
+    server = await serve(new KubernetesAuthenticator(api.kubeConfig()));
+  });
+  afterAll(async () => {
+    await server.close();
+    await api.close();
+  });
+
+  test('a token RBAC allows → 200, and the SubjectAccessReview asks for list riskevents.riskgate.io', async () => {
+    const response = await get(server, '/api/events', bearer('token-of-auditor'));
+    expect(response.status).toBe(200);
+    expect(api.accessReviews[0]).toEqual({ user: 'jane', uid: 'u-1', groups: ['auditors', 'system:authenticated'], resourceAttributes: { ...AUDITOR_PERMISSION } });
+  });
+
+  test('an authenticated user without the permission → 403', async () => {
+    const response = await get(server, '/api/events', bearer('token-of-developer'));
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('dev may not read risk events');
+  });
+
+  test('a token the API server does not know → 401; no token → 401', async () => {
+    expect((await get(server, '/api/events', bearer('stolen'))).status).toBe(401);
+    expect((await get(server, '/api/events')).status).toBe(401);
+  });
+
+  test('decisions are cached: a second request does not repeat the TokenReview', async () => {
+    const before = api.tokenReviews;
+    await get(server, '/api/events', bearer('token-of-auditor'));
+    await get(server, '/api/events', bearer('token-of-auditor'));
+    expect(api.tokenReviews).toBe(before);
+  });
+});
