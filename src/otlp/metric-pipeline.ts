@@ -1,0 +1,57 @@
+// The metric flow after decoding: OTLP request → points → metric detectors → policy decision → risk events → sink.
+import type { Decision } from '../engine/decide.js';
+import { decide } from '../engine/decide.js';
+import type { MetricOptions, MetricState } from '../engine/detect-metrics.js';
+import { detectMetrics, wantedMetrics } from '../engine/detect-metrics.js';
+import type { Finding } from '../engine/finding.js';
+import type { Policy } from '../engine/policy.js';
+import type { RiskEvent } from '../outputs/risk-event.js';
+import { riskEventsOfDecision } from '../outputs/risk-event.js';
+import type { Rule } from '../rules/rule.js';
+import { metricPoints } from '../signals/metric-points.js';
+
+export interface MetricPipelineDeps {
+  rules: readonly Rule[];
+  /** Read once per batch, so a policy reload never splits one. */
+  policy: () => Policy;
+  state: MetricState;
+  options: MetricOptions;
+  /** Receives the risk events of each batch (a FanOutSink's write in `serve`). */
+  record: (events: readonly RiskEvent[]) => void;
+  clock?: () => Date;
+}
+
+export interface MetricBatch {
+  /** Data points of the metrics the rules read. */
+  points: number;
+  /** Points dropped because they lack a dimension a rule groups by. */
+  incomplete: number;
+  findings: Finding[];
+  decision: Decision;
+  events: RiskEvent[];
+}
+
+export class MetricPipeline {
+  private readonly wanted: ReadonlySet<string>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: MetricPipelineDeps) {
+    this.wanted = wantedMetrics(deps.rules);
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /**
+   * Runs one ExportMetricsServiceRequest (OTLP/JSON shape). A payload it cannot read throws a DecodeError before any
+   * point reaches a detector, so a malformed request changes nothing.
+   */
+  ingest(request: unknown): MetricBatch {
+    const now = this.clock();
+    const points = metricPoints(request, this.wanted, now.getTime());
+    points.sort((a, b) => a.timeMs - b.timeMs);
+    const { findings, incomplete } = detectMetrics(points, this.deps.rules, this.deps.state, this.deps.options);
+    const decision = decide(findings, this.deps.policy());
+    const events = riskEventsOfDecision(decision, now);
+    if (events.length > 0) this.deps.record(events);
+    return { points: points.length, incomplete, findings, decision, events };
+  }
+}

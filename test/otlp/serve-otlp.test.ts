@@ -1,0 +1,94 @@
+// `riskgate serve --otlp-port`: metric findings reach the same sinks as review findings (log, local event store), restarts keep the baseline.
+import { join } from 'node:path';
+import { startServe, type RunningServe } from '../../src/cli/serve-runtime.js';
+import { serveExtensions } from '../../src/cli/serve-extensions.js';
+import { otlpServeExtension } from '../../src/otlp/otlp-serve-extension.js';
+import { riskEventsServeExtension } from '../../src/sinks/risk-events-serve-extension.js';
+import { readEventStore } from '../../src/sinks/event-store-reader.js';
+import { encodeMetricsProtobuf } from '../../src/otlp/otlp-protobuf.js';
+import { LogCapture, makeTestPki } from '../webhook/tls-harness.js';
+import { tempDir, waitUntil } from '../sinks/sink-test-kit.js';
+import { riskgate } from '../replay/cli-process.js';
+import { edgePayload } from './collector-payload.js';
+import { writeFileSync } from 'node:fs';
+
+const T0 = Date.parse('2026-03-02T10:00:00Z');
+const HOUR = 3600_000;
+
+describe('serve with the OTLP metrics receiver', () => {
+  const pki = makeTestPki();
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeAll(() => {
+    tmp = tempDir('riskgate-serve-otlp-');
+    writeFileSync(join(tmp.dir, 'tls.crt'), pki.serving.cert);
+    writeFileSync(join(tmp.dir, 'tls.key'), pki.serving.key);
+  });
+  afterAll(() => tmp.remove());
+
+  async function serve(logs: LogCapture): Promise<{ running: RunningServe; url: string }> {
+    const running = await startServe(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        tlsCert: join(tmp.dir, 'tls.crt'),
+        tlsKey: join(tmp.dir, 'tls.key'),
+        certsDir: join(tmp.dir, 'certs'),
+        logLevel: 'info',
+        drainTimeout: 1,
+        dataDir: join(tmp.dir, 'data'),
+        hecSource: 'riskgate',
+        spoolMaxMb: 16,
+        otlpPort: 0,
+        warmup: '0s',
+      },
+      { extensions: [riskEventsServeExtension, otlpServeExtension], destination: logs },
+    );
+    const url = String((await logs.waitFor('OTLP metrics receiver listening', {}, 0))['url']);
+    return { running, url };
+  }
+
+  const send = (url: string, payload: object) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeMetricsProtobuf(payload) });
+
+  test('a new edge becomes a risk event in the log and the local event store; after a restart the edge is known', async () => {
+    const logs = new LogCapture();
+    const first = await serve(logs);
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/metrics$/);
+    expect((await send(first.url, edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'cart', timeMs: T0 }]))).status).toBe(200);
+    const logged = logs.lines.filter((l) => l['msg'] === 'riskgate.risk_event');
+    expect(logged).toEqual([expect.objectContaining({ rule_id: 'kubernetes-newly-seen-tcp-edge', risk_object: 'prod-eu', source: 'metrics', risk_score: 25 })]);
+    await first.running.shutdown('test');
+    const stored = readEventStore(join(tmp.dir, 'data')).events;
+    expect(stored.map((e) => `${e.rule_id} ${e.fields['dest.workload.name']}`)).toEqual(['kubernetes-newly-seen-tcp-edge cart']);
+
+    const again = new LogCapture();
+    const second = await serve(again);
+    expect((await logs.waitFor('OTLP metrics receiver listening', {}, 0))['edges']).toBe(0);
+    expect((await again.waitFor('OTLP metrics receiver listening', {}, 0))['edges']).toBe(1);
+    await send(second.url, edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'cart', timeMs: T0 + HOUR }, { cluster: 'prod-eu', source: 'frontend', dest: 'admin', timeMs: T0 + HOUR }]));
+    await waitUntil(() => again.lines.some((l) => l['msg'] === 'riskgate.risk_event'), 'the second risk event');
+    expect(again.lines.filter((l) => l['msg'] === 'riskgate.risk_event').map((l) => (l['fields'] as Record<string, string>)['dest.workload.name'])).toEqual(['admin']);
+    await second.running.shutdown('test');
+  });
+
+  test('a busy OTLP port stops start-up with a message naming the option', async () => {
+    const logs = new LogCapture();
+    const first = await serve(logs);
+    const port = Number(new URL(first.url).port);
+    const error = await startServe(
+      { host: '127.0.0.1', port: 0, tlsCert: join(tmp.dir, 'tls.crt'), tlsKey: join(tmp.dir, 'tls.key'), certsDir: join(tmp.dir, 'certs'), logLevel: 'info', drainTimeout: 1, dataDir: join(tmp.dir, 'other'), otlpPort: port },
+      { extensions: [otlpServeExtension], destination: new LogCapture() },
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`cannot listen on 127.0.0.1:${port} (--otlp-port): EADDRINUSE`);
+    await first.running.shutdown('test');
+  });
+
+  test('serve --help lists the receiver options; the extension is registered', async () => {
+    expect(serveExtensions).toContain(otlpServeExtension);
+    const help = await riskgate(['serve', '--help']);
+    for (const option of ['--otlp-port <port>', '--otlp-host <host>', '--baseline-window <duration>', '--warmup <duration>', '--shells <list>', '--data-dir <dir>']) {
+      expect(help.stdout).toContain(option);
+    }
+  });
+});
