@@ -10,6 +10,13 @@ import { riskEventsOfDecision } from '../outputs/risk-event.js';
 import type { Rule } from '../rules/rule.js';
 import { metricPoints } from '../signals/metric-points.js';
 
+/**
+ * How far ahead of the receive time a point may be stamped. The baseline runs on data time and prunes what is older
+ * than the window before its newest sighting, so one point from a node whose clock is a year ahead would otherwise
+ * make every edge "new" again; points stamped later than this are taken at the receive time.
+ */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
 export interface MetricPipelineDeps {
   rules: readonly Rule[];
   /** Read once per batch, so a policy reload never splits one. */
@@ -26,6 +33,8 @@ export interface MetricBatch {
   points: number;
   /** Points dropped because they lack a dimension a rule groups by. */
   incomplete: number;
+  /** Points stamped more than MAX_CLOCK_AHEAD_MS after the receive time, taken at the receive time instead. */
+  ahead: number;
   findings: Finding[];
   decision: Decision;
   events: RiskEvent[];
@@ -46,12 +55,20 @@ export class MetricPipeline {
    */
   ingest(request: unknown): MetricBatch {
     const now = this.clock();
-    const points = metricPoints(request, this.wanted, now.getTime());
+    const nowMs = now.getTime();
+    const points = metricPoints(request, this.wanted, nowMs);
+    let ahead = 0;
+    for (const point of points) {
+      if (point.timeMs > nowMs + MAX_CLOCK_AHEAD_MS) {
+        point.timeMs = nowMs;
+        ahead += 1;
+      }
+    }
     points.sort((a, b) => a.timeMs - b.timeMs);
     const { findings, incomplete } = detectMetrics(points, this.deps.rules, this.deps.state, this.deps.options);
     const decision = decide(findings, this.deps.policy());
     const events = riskEventsOfDecision(decision, now);
     if (events.length > 0) this.deps.record(events);
-    return { points: points.length, incomplete, findings, decision, events };
+    return { points: points.length, incomplete, ahead, findings, decision, events };
   }
 }

@@ -84,6 +84,7 @@ function metricsHandler(deps: OtlpAppDeps) {
       return;
     }
     deps.logger.debug({ points: batch.points, incomplete: batch.incomplete, findings: batch.findings.length }, 'OTLP metrics batch');
+    if (batch.ahead > 0) deps.logger.warn({ ahead: batch.ahead }, "OTLP points stamped ahead of riskgate's clock were taken at the receive time: check the sender's clock");
     if (encoding === 'json') res.type('application/json').send('{}');
     else res.type('application/x-protobuf').send(Buffer.from(encodeMetricsResponse()));
   };

@@ -3,56 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BaselineStore } from '../../src/baseline/baseline-store.js';
-import { metricOptions } from '../../src/engine/metric-options.js';
 import { defaultPolicy } from '../../src/engine/policy.js';
 import type { Policy } from '../../src/engine/policy.js';
 import { parsePolicy } from '../../src/engine/policy-file.js';
-import { MemorySink } from '../../src/outputs/risk-sink.js';
 import { RULES } from '../../src/rules/catalog.js';
-import { MetricPipeline } from '../../src/otlp/metric-pipeline.js';
-import { createOtlpApp } from '../../src/otlp/otlp-app.js';
-import { startOtlpServer } from '../../src/otlp/otlp-server.js';
-import type { OtlpServer } from '../../src/otlp/otlp-server.js';
 import { decodeStatus, encodeMetricsProtobuf } from '../../src/otlp/otlp-protobuf.js';
 import { edgePayload, processPayload } from './collector-payload.js';
+import { startReceiver as startHarness } from './receiver-harness.js';
+import type { Receiver } from './receiver-harness.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const HOUR = 3600_000;
 
-interface Receiver {
-  url: string;
-  sink: MemorySink;
-  store: BaselineStore;
-  warnings: unknown[];
-  server: OtlpServer;
-  stop(): Promise<void>;
-}
-
 let dir: string;
 let receiver: Receiver;
 
-async function startReceiver(policy: Policy = defaultPolicy(RULES)): Promise<Receiver> {
-  const options = metricOptions(RULES, { warmup: '0s' });
-  const store = await BaselineStore.open({ dir: join(dir, 'baseline'), windowMs: options.baselineWindowMs });
-  const sink = new MemorySink();
-  const warnings: unknown[] = [];
-  const pipeline = new MetricPipeline({ rules: RULES, policy: () => policy, state: { edges: store, shellReports: store }, options, record: (e) => sink.write(e) });
-  const logger = { debug: () => {}, warn: (fields: object) => warnings.push(fields), error: (fields: object) => warnings.push(fields) };
-  const app = createOtlpApp({ ingest: (request) => pipeline.ingest(request), logger });
-  const server = await startOtlpServer(app, '127.0.0.1', 0);
-  return {
-    url: `http://127.0.0.1:${server.address.port}/v1/metrics`,
-    sink,
-    store,
-    warnings,
-    server,
-    stop: async () => {
-      await server.close();
-      await store.close();
-    },
-  };
-}
+const startReceiver = (policy: Policy = defaultPolicy(RULES)) => startHarness({ dir: join(dir, 'baseline'), policy });
 
 function post(body: Uint8Array | string, type: string, encoding?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': type };

@@ -9,6 +9,7 @@ import { kubernetesNewlySeenTcpEdge } from '../../src/rules/kubernetes-newly-see
 import { kubernetesShellRunningOnWorkerNode } from '../../src/rules/kubernetes-shell-running-on-worker-node.js';
 import { metricSearch, relativeTime } from '../../src/spl/metric-spl.js';
 import { toSpl } from '../../src/spl/to-spl.js';
+import { riskgate } from '../replay/cli-process.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'metric-golden');
 const golden = (name: string) => readFileSync(join(GOLDEN, name), 'utf8');
@@ -82,5 +83,16 @@ describe('metric rule searches', () => {
     expect(byId.get('kubernetes-newly-seen-tcp-edge')).toMatchObject({ searchName: 'ESCU - Kubernetes newly seen TCP edge - Rule', search: edgeSearch });
     expect(byId.get('kubernetes-shell-running-on-worker-node')).toMatchObject({ searchName: 'ESCU - Kubernetes Shell Running on Worker Node - Rule', search: shellSearch });
     expect(exported.skipped).toEqual([]);
+  });
+
+  test('the riskgate spl command prints the corrected seed 003 and the seed 004 search, and leaves neither out', async () => {
+    const edge = await riskgate(['spl', '--rule', 'kubernetes-newly-seen-tcp-edge']);
+    expect(edge.code).toBe(0);
+    expect(edge.stdout).toBe(golden('kubernetes-newly-seen-tcp-edge.corrected.spl'));
+    const shell = await riskgate(['spl', '--rule', 'kubernetes-shell-running-on-worker-node']);
+    expect(shell.stdout).toBe(`${shellSearch}\n`);
+    const all = await riskgate(['spl']);
+    expect(all.stderr).not.toContain('left out');
+    expect(all.stdout).toContain(`# kubernetes-newly-seen-tcp-edge: ESCU - Kubernetes newly seen TCP edge - Rule\n${edgeSearch}\n`);
   });
 });
