@@ -5,9 +5,58 @@ const dnsLabel = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const anyObject = { type: 'object' };
 const anyList = { type: 'array' };
+const secretKey = { type: 'string', minLength: 1, pattern: '^[-._a-zA-Z0-9]+$' };
+const objectName = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' };
+const duration = { type: 'string', pattern: '^(\\d+(ms|s|m|h|d))?$', description: 'e.g. 30d, 12h, 90m; empty: riskgate serve\'s default' };
+
+/** A list of Kubernetes objects passed through as is; each needs the fields Kubernetes needs to tell them apart. */
+function objectList(required: string[]): Json {
+  return { type: 'array', items: { type: 'object', required, properties: Object.fromEntries(required.map((key) => [key, { type: 'string', minLength: 1 }])) } };
+}
 
 function strict(properties: Record<string, Json>, extra: Record<string, Json> = {}): Json {
   return { type: 'object', additionalProperties: false, properties, ...extra };
+}
+
+/** A key of an existing Secret or ConfigMap: {name, key}. */
+function keyRef(defaultKey: string): Json {
+  return strict({ name: objectName, key: { ...secretKey, description: `the key holding the file (default ${defaultKey})` } });
+}
+
+/** Splunk HEC delivery (serve --hec-*): url and the token Secret's name are required once enabled. */
+function hecSchema(): Json {
+  return strict(
+    {
+      enabled: { type: 'boolean' },
+      url: { type: 'string', pattern: '^(https?://[^\\s]+)?$', description: 'HEC base URL, e.g. https://splunk.example.com:8088' },
+      index: { type: 'string' },
+      source: { type: 'string', minLength: 1 },
+      ack: { type: 'boolean' },
+      tokenSecret: keyRef('token'),
+      caSecret: keyRef('ca.crt'),
+      caConfigMap: keyRef('ca.crt'),
+      spoolMaxMb: { type: 'integer', minimum: 1, maximum: 1048576 },
+    },
+    {
+      if: { properties: { enabled: { const: true } }, required: ['enabled'] },
+      then: {
+        required: ['url', 'tokenSecret'],
+        properties: { url: { minLength: 1 }, tokenSecret: { required: ['name'], properties: { name: { minLength: 1 } } } },
+      },
+    },
+  );
+}
+
+/** The OTLP/HTTP metrics receiver (serve --otlp-port and the metric detectors' options). */
+function otlpSchema(): Json {
+  return strict({
+    enabled: { type: 'boolean' },
+    port: { type: 'integer', minimum: 1024, maximum: 65535 },
+    sessionAffinity: { type: 'string', enum: ['ClientIP', 'None'] },
+    baselineWindow: duration,
+    warmup: duration,
+    shells: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9._+-]+$' } },
+  });
 }
 
 export function valuesSchemaSkeleton(): Json {
@@ -37,6 +86,9 @@ export function valuesSchemaSkeleton(): Json {
       podLabels: stringMap,
       logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
       extraArgs: { type: 'array', items: { type: 'string' } },
+      extraEnv: objectList(['name']),
+      extraVolumes: objectList(['name']),
+      extraVolumeMounts: objectList(['name', 'mountPath']),
       containerPort: { type: 'integer', minimum: 1024, maximum: 65535 },
       service: strict({ port: { type: 'integer', minimum: 1, maximum: 65535 } }),
       webhook: strict({
@@ -58,10 +110,15 @@ export function valuesSchemaSkeleton(): Json {
         renewBefore: { type: 'string' },
         caDuration: { type: 'string' },
       }),
-      dataDir: strict({ sizeLimit: { type: 'string' } }),
+      dataDir: strict({
+        sizeLimit: { type: 'string' },
+        volume: { type: 'object', maxProperties: 1, description: 'a volume source (hostPath, ephemeral, ...) replacing the emptyDir; no name' },
+      }),
       metrics: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
       eventSink: strict({ enabled: { type: 'boolean' }, actions: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['deny', 'warn'] } } }),
       auditor: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
+      hec: hecSchema(),
+      otlp: otlpSchema(),
     },
   };
 }

@@ -95,17 +95,19 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
     for (const flag of flags) expect([flag, serveHelp.includes(`${flag} `) || serveHelp.includes(`${flag}\n`)]).toEqual([flag, true]);
   });
 
-  test('a PodDisruptionBudget and a Service select exactly the Deployment pods', () => {
+  test('a PodDisruptionBudget and the Services select exactly the Deployment pods; every container port is on a Service', () => {
     const labels = (find(objects, 'Deployment') as Obj).spec.template.metadata.labels;
+    const fullname = find(objects, 'Deployment').metadata.name;
     const pdb = find(objects, 'PodDisruptionBudget') as Obj;
     expect(pdb.spec.minAvailable).toBeGreaterThanOrEqual(1);
     expect(pdb.spec.minAvailable).toBeLessThan((find(objects, 'Deployment') as Obj).spec.replicas);
     expect(labels).toEqual(expect.objectContaining(pdb.spec.selector.matchLabels));
-    const service = find(objects, 'Service') as Obj;
-    expect(labels).toEqual(expect.objectContaining(service.spec.selector));
+    const service = find(objects, 'Service', fullname) as Obj;
     expect(service.spec.ports[0]).toMatchObject({ name: 'https', port: 443, targetPort: 'https' });
+    const services = objects.filter((o) => o.kind === 'Service') as Obj[];
+    for (const each of services) expect(labels).toEqual(expect.objectContaining(each.spec.selector));
     const containerPorts = (find(objects, 'Deployment') as Obj).spec.template.spec.containers[0].ports.map((p: Obj) => p.name);
-    expect(service.spec.ports.map((p: Obj) => p.targetPort)).toEqual(containerPorts);
+    expect(services.flatMap((each) => each.spec.ports.map((p: Obj) => p.targetPort)).sort()).toEqual([...containerPorts].sort());
   });
 
   test('the ConfigMap holds a policy file that riskgate parses', () => {
@@ -114,7 +116,7 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
 
   test('webhook entries: rules derived from the catalog and the policy, safe failure policies, exclusions, dry-run safety', () => {
     const config = find(objects, 'ValidatingWebhookConfiguration') as Obj;
-    const service = find(objects, 'Service') as Obj;
+    const service = find(objects, 'Service', find(objects, 'Deployment').metadata.name) as Obj;
     const policy = policyOf(objects);
     const byName = new Map<string, Obj>(config.webhooks.map((w: Obj) => [w.name, w]));
     for (const [webhook, mode, failurePolicy] of [
