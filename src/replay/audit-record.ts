@@ -4,12 +4,19 @@ import { isJsonObject } from '../request/json-value.js';
 
 export class RecordError extends Error {}
 
-function parseRaw(raw: string): JsonValue {
+/** A value inside a record, or why it cannot be read (one bad `_raw` costs only its own event). */
+export type Unwrapped = JsonValue | RecordError;
+
+function parseRaw(raw: string): Unwrapped {
   try {
     return JSON.parse(raw) as JsonValue;
   } catch (error) {
-    throw new RecordError(`_raw is not JSON (${(error as Error).message})`);
+    return new RecordError(`_raw is not JSON (${(error as Error).message})`);
   }
+}
+
+function unwrapResult(result: JsonValue): Unwrapped {
+  return isJsonObject(result) && typeof result['_raw'] === 'string' ? parseRaw(result['_raw']) : result;
 }
 
 /**
@@ -17,17 +24,18 @@ function parseRaw(raw: string): JsonValue {
  * - `{"kind":"EventList","items":[…]}` (audit webhook batch) → its items;
  * - Splunk `splunk search -output json` / Web export lines `{"preview":false,"result":{"_raw":"…",…}}` → the
  *   parsed `_raw` (or the result itself when it is the event); lines with no result (messages, previews) → none;
+ * - Splunk REST results (`…/results?output_mode=json`: `{"preview":false,…,"results":[{"_raw":"…"},…]}`) → each
+ *   result unwrapped the same way;
  * - `{"_raw":"…"}` → the parsed `_raw`;
  * - anything else → itself (validated later as an audit event).
+ * A `_raw` that is not JSON comes out as a RecordError in its place.
  */
-export function auditEventsOf(record: JsonValue): JsonValue[] {
+export function auditEventsOf(record: JsonValue): Unwrapped[] {
   if (!isJsonObject(record)) return [record];
   if (record['kind'] === 'EventList' && Array.isArray(record['items'])) return record['items'];
-  if ('result' in record || 'preview' in record) {
-    const result = record['result'];
-    if (result === undefined) return [];
-    if (isJsonObject(result) && typeof result['_raw'] === 'string') return [parseRaw(result['_raw'])];
-    return [result];
+  if ('result' in record || 'results' in record || 'preview' in record) {
+    const results = Array.isArray(record['results']) ? record['results'] : record['result'] === undefined ? [] : [record['result']];
+    return results.map(unwrapResult);
   }
   if (typeof record['_raw'] === 'string') return [parseRaw(record['_raw'])];
   return [record];

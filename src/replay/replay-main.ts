@@ -26,15 +26,35 @@ export interface ReplayCommandOptions {
 const MAX_REPORTED = 100;
 const CHUNK = 1 << 20;
 
+function readError(path: string, error: unknown): RiskgateError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EISDIR') return new RiskgateError('REPLAY_UNREADABLE', `${path}: is a directory, not an audit log (give the files in it)`);
+  if (code.startsWith('Z_')) return new RiskgateError('REPLAY_UNREADABLE', `${path}: not a readable gzip file (${(error as Error).message})`);
+  return new RiskgateError('REPLAY_UNREADABLE', `${path}: cannot read the audit log (${code || (error as Error).message})`);
+}
+
+/** The chunks of a stream; a read or gunzip error ends the replay with an error naming the file, not a stack trace. */
+async function* chunksOf(path: string, stream: Readable): AsyncGenerator<Buffer | string> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw readError(path, error);
+  }
+}
+
 async function openInput(path: string, stdin: Readable): Promise<ReplayInput> {
-  if (path === '-') return { name: '-', chunks: stdin };
+  if (path === '-') return { name: '-', chunks: chunksOf('-', stdin) };
   try {
     await access(path, constants.R_OK);
   } catch (error) {
-    throw new RiskgateError('REPLAY_UNREADABLE', `${path}: cannot read the audit log (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`);
+    throw readError(path, error);
   }
   const file = createReadStream(path, { highWaterMark: CHUNK });
-  return { name: path, chunks: path.endsWith('.gz') ? file.pipe(createGunzip({ chunkSize: CHUNK })) : file };
+  if (!path.endsWith('.gz')) return { name: path, chunks: chunksOf(path, file) };
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  // pipe() does not forward the source's errors (EISDIR, EIO): hand them to the gunzip stream being read.
+  file.on('error', (error) => gunzip.destroy(error));
+  return { name: path, chunks: chunksOf(path, file.pipe(gunzip)) };
 }
 
 /** Writes lines through a stream, waiting for 'drain' when its buffer is full, in 64 KiB batches. */

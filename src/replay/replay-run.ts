@@ -13,6 +13,7 @@ import { isJsonObject } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import type { Rule } from '../rules/rule.js';
 import { RecordError, auditEventsOf } from './audit-record.js';
+import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
 import { StageDedup } from './stage-dedup.js';
 
@@ -109,7 +110,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
       for (const record of batch) {
         counts.records++;
         const where = (): string => `${input.name}:${record.line}`;
-        let events: JsonValue[];
+        let events: Unwrapped[];
         try {
           events = auditEventsOf(parse(record.text));
         } catch (error) {
@@ -118,6 +119,11 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
           continue;
         }
         for (const value of events) {
+          if (value instanceof RecordError) {
+            counts.skipped++;
+            options.onBadRecord(where(), value.message);
+            continue;
+          }
           counts.events++;
           // Most of a log is requests no active rule watches: they are skipped before the full schema check.
           if (irrelevant(value, watched)) continue;

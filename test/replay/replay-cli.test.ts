@@ -55,6 +55,21 @@ describe('riskgate replay', () => {
     expect(run.stdout).not.toContain('kubernetes-shell-exec-into-pod');
   });
 
+  test.each<[string, (path: string) => void, string]>([
+    ['a truncated .gz', (p) => writeFileSync(p, gzipSync(readFileSync(V132)).subarray(0, 2000)), 'not a readable gzip file (unexpected end of file)'],
+    ['a .gz that is not gzip', (p) => writeFileSync(p, readFileSync(V132)), 'not a readable gzip file (incorrect header check)'],
+  ])('%s: exit 1 naming the file, no stack trace', async (_title, make, message) => {
+    const path = join(dir, `${_title.replace(/\W+/g, '-')}.gz`);
+    make(path);
+    const run = await riskgate(['replay', path]);
+    expect([run.code, run.stderr]).toEqual([1, `riskgate replay: ${path}: ${message}\n`]);
+  });
+
+  test('a directory: exit 1 naming it', async () => {
+    const run = await riskgate(['replay', dir]);
+    expect([run.code, run.stderr]).toEqual([1, `riskgate replay: ${dir}: is a directory, not an audit log (give the files in it)\n`]);
+  });
+
   test('errors: unreadable file and bad policy exit 1 naming them; a bad option exits 2', async () => {
     const missing = await riskgate(['replay', join(dir, 'nope.log')]);
     expect([missing.code, missing.stderr]).toEqual([1, `riskgate replay: ${join(dir, 'nope.log')}: cannot read the audit log (ENOENT)\n`]);

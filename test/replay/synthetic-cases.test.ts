@@ -59,10 +59,16 @@ describe('synthetic details', () => {
 
   test('Splunk exports and the plain log give the same findings', async () => {
     const plain = await replayLines([`${DIR}/daemonset-create-two-stages.jsonl`, `${DIR}/daemonset-create-impersonated.jsonl`], 'risk-events');
-    for (const file of ['splunk-export.jsonl', 'splunk-export-array.json']) {
+    for (const file of ['splunk-export.jsonl', 'splunk-export-array.json', 'splunk-rest-results.json']) {
       const exported = await replayLines([`${DIR}/${file}`], 'risk-events');
       expect(exported.lines).toEqual(plain.lines);
     }
+  });
+
+  test('a bad _raw inside a REST results document costs only its own event', async () => {
+    const { bad, counts } = await replayTable([`${DIR}/splunk-rest-results.json`]);
+    expect(bad).toEqual([expect.stringMatching(/^splunk-rest-results\.json:1: _raw is not JSON \(/)]);
+    expect(counts).toMatchObject({ records: 1, events: 2, skipped: 1, requests: 2 });
   });
 
   test('bad records are reported with file:line and why', async () => {
