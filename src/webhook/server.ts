@@ -1,5 +1,6 @@
 // The HTTPS server around the app: TLS 1.2+, keep-alive tuned for the API server, live certificate swap, graceful drain.
 import { createServer } from 'node:https';
+import { Server as TlsServer } from 'node:tls';
 import type { Server } from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,19 +59,54 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
 }
 
 /**
- * Stops accepting connections, closes idle keep-alive connections, lets in-flight requests finish (the app answers them
- * with `Connection: close`), and after `deadlineMs` cuts whatever is left. Resolves when every connection is gone.
+ * After the listener closes, idle keep-alive connections stay open at least this long before they are closed. A client
+ * that keeps a connection busy sends its next review within it (answered, with `Connection: close`).
+ */
+export const IDLE_GRACE_MS = 250;
+
+/** A loop turn at most this long (non-blocking poll included) counts as quiet: everything that arrived before it was read. */
+const QUIET_TURN_MS = 5;
+
+/**
+ * Resolves right after a quiet event-loop turn. Node counts a keep-alive connection as idle until it has parsed the next
+ * request, so while the loop is busy with other reviews a request can sit unread in the socket of an "idle" connection;
+ * closing it then resets a review the client already sent. After a quiet turn only a request sent at that very moment
+ * can meet the close (the keep-alive race every HTTP/1.1 server has).
+ */
+function afterQuietTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    let last = performance.now();
+    const turn = () => {
+      const now = performance.now();
+      if (now - last <= QUIET_TURN_MS) return resolve();
+      last = now;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+  });
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish (every answer from now on carries `Connection: close`),
+ * closes keep-alive connections still idle after IDLE_GRACE_MS and a quiet loop turn, and after `deadlineMs` cuts
+ * whatever is left. Resolves when every connection is gone.
  */
 export function drain(server: Server, deadlineMs: number): Promise<void> {
   return new Promise((resolve) => {
+    let done = false;
     const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
     deadline.unref();
-    const closeIdle = () => setImmediate(() => server.closeIdleConnections());
-    server.on('request', (_req, res) => res.on('finish', closeIdle));
-    server.close(() => {
+    const idle = setTimeout(() => void afterQuietTurn().then(() => done || server.closeIdleConnections()), Math.min(IDLE_GRACE_MS, deadlineMs));
+    // Before the app's listener: whatever route answers, the answer closes its connection.
+    server.prependListener('request', (_req, res) => {
+      res.shouldKeepAlive = false;
+    });
+    // tls.Server's close stops accepting and waits for the connections; https.Server's would also close the idle ones now.
+    TlsServer.prototype.close.call(server, () => {
+      done = true;
       clearTimeout(deadline);
+      clearTimeout(idle);
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
