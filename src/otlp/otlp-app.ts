@@ -14,7 +14,7 @@ const INVALID_ARGUMENT = 3;
 const INTERNAL = 13;
 const UNAVAILABLE = 14;
 
-type Encoding = 'protobuf' | 'json';
+export type OtlpEncoding = 'protobuf' | 'json';
 
 /** What the receiver logs through (a pino logger fits). */
 export interface OtlpLogger {
@@ -32,7 +32,7 @@ export interface OtlpAppDeps {
   ready?: () => boolean;
 }
 
-function encodingOf(req: Request): Encoding | undefined {
+function encodingOf(req: Request): OtlpEncoding | undefined {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
   if (type === 'application/json') return 'json';
@@ -40,13 +40,14 @@ function encodingOf(req: Request): Encoding | undefined {
 }
 
 /** OTLP/HTTP: an error response carries a google.rpc.Status in the request's encoding. */
-function sendStatus(res: Response, encoding: Encoding, httpStatus: number, code: number, message: string): void {
+function sendStatus(res: Response, encoding: OtlpEncoding, httpStatus: number, code: number, message: string): void {
   res.status(httpStatus);
   if (encoding === 'json') res.type('application/json').send(JSON.stringify({ code, message }));
   else res.type('application/x-protobuf').send(Buffer.from(encodeStatus(code, message)));
 }
 
-function decode(body: Buffer, encoding: Encoding): unknown {
+/** The request body (already inflated) → an ExportMetricsServiceRequest in its JSON shape; a DecodeError when it is not one. */
+export function decodeOtlpBody(body: Buffer, encoding: OtlpEncoding): unknown {
   if (encoding === 'protobuf') {
     try {
       return decodeMetricsProtobuf(body);
@@ -76,7 +77,7 @@ function metricsHandler(deps: OtlpAppDeps) {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let batch: MetricBatch;
     try {
-      batch = deps.ingest(decode(body, encoding));
+      batch = deps.ingest(decodeOtlpBody(body, encoding));
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       deps.logger.warn({ code: error.code, where: error.where, detail: error.detail }, 'OTLP metrics payload rejected');

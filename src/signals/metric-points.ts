@@ -1,6 +1,6 @@
-// Signal adapter: an ExportMetricsServiceRequest (JSON shape) → flat metric points of the wanted metrics, attributes merged.
+// Signal adapter: an ExportMetricsServiceRequest (JSON shape or decoded protobuf message) → flat metric points of the wanted metrics.
 import { DecodeError } from '../request/decode-error.js';
-import type { OtlpAnyValue, OtlpKeyValue } from './otlp-metrics.js';
+import type { LongBits, OtlpAnyValue, OtlpKeyValue } from './otlp-metrics.js';
 
 /** One gauge or sum data point of a wanted metric, with its resource attributes under its own (the point's win). */
 export interface MetricPoint {
@@ -14,6 +14,7 @@ export interface MetricPoint {
 type Obj = Record<string, unknown>;
 
 const NO_RECORDED_VALUE = 1;
+const TWO_POW_32 = 4294967296;
 const DIGITS = /^\d+$/;
 const INTEGER = /^-?\d+$/;
 
@@ -33,27 +34,61 @@ function list(value: unknown, where: string): unknown[] {
   return value;
 }
 
+/** Absent: undefined in JSON, null for an unset field of a decoded protobuf message. */
+const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
+
 /** An AnyValue as the string SPL would show for the dimension; undefined for an empty value. */
 function anyValueText(value: unknown, where: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
+  if (absent(value)) return undefined;
   const v = object(value, where) as OtlpAnyValue;
-  if (v.stringValue !== undefined) {
+  if (!absent(v.stringValue)) {
     if (typeof v.stringValue !== 'string') fail(`${where}.stringValue`, 'must be a string');
     return v.stringValue;
   }
-  if (v.intValue !== undefined) return String(int64(v.intValue, `${where}.intValue`));
-  if (v.doubleValue !== undefined) return String(double(v.doubleValue, `${where}.doubleValue`));
-  if (v.boolValue !== undefined) {
+  if (!absent(v.intValue)) return intText(v.intValue, `${where}.intValue`);
+  if (!absent(v.doubleValue)) return String(double(v.doubleValue, `${where}.doubleValue`));
+  if (!absent(v.boolValue)) {
     if (typeof v.boolValue !== 'boolean') fail(`${where}.boolValue`, 'must be a boolean');
     return String(v.boolValue);
   }
-  if (v.arrayValue !== undefined || v.kvlistValue !== undefined || v.bytesValue !== undefined) return JSON.stringify(value);
+  if (!absent(v.arrayValue) || !absent(v.kvlistValue) || !absent(v.bytesValue)) return JSON.stringify(value);
   return undefined;
+}
+
+function isLong(value: unknown): value is LongBits {
+  return typeof value === 'object' && value !== null && typeof (value as LongBits).low === 'number' && typeof (value as LongBits).high === 'number';
+}
+
+/** A Long's value as a number (exact up to 2^53, like a decimal string read with Number()). */
+function longNumber(v: LongBits): number {
+  return (v.unsigned ? v.high >>> 0 : v.high) * TWO_POW_32 + (v.low >>> 0);
+}
+
+/** A Long's exact decimal text (a pid, or any int attribute). */
+function longText(v: LongBits): string {
+  const n = longNumber(v);
+  if (Number.isSafeInteger(n)) return String(n);
+  const bits = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return String(v.unsigned ? bits : BigInt.asIntN(64, bits));
+}
+
+/** Unsigned nanoseconds in a Long → whole milliseconds, exactly, in doubles: 2^32 = 4294 × 10^6 + 967296. */
+function longMs(v: LongBits): number {
+  const high = v.high >>> 0;
+  return high * 4294 + Math.floor((high * 967296 + (v.low >>> 0)) / 1e6);
+}
+
+/** An int attribute's exact decimal text (a pid), whether it came as a Long, a decimal string or a number. */
+function intText(value: unknown, where: string): string {
+  if (isLong(value)) return longText(value);
+  if (typeof value === 'string' && INTEGER.test(value) && value.length > 15) return String(BigInt(value));
+  return String(int64(value, where));
 }
 
 function int64(value: unknown, where: string): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && INTEGER.test(value)) return Number(value);
+  if (isLong(value)) return longNumber(value);
   return fail(where, 'must be an integer (a decimal string or a number)');
 }
 
@@ -65,10 +100,11 @@ function double(value: unknown, where: string): number {
 
 /** Nanoseconds since the epoch → milliseconds; 0 or absent means "unknown". */
 function timeMs(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
+  if (absent(value)) return undefined;
   let ms: number;
   if (typeof value === 'string' && DIGITS.test(value)) ms = value.length > 6 ? Number(value.slice(0, -6)) : 0;
   else if (typeof value === 'number' && Number.isInteger(value) && value >= 0) ms = Math.floor(value / 1e6);
+  else if (isLong(value)) ms = longMs(value);
   else return fail(where, 'must be a non-negative integer of nanoseconds (a decimal string or a number)');
   return ms > 0 ? ms : undefined;
 }

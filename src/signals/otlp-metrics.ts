@@ -1,9 +1,17 @@
-// Wire types: the OTLP ExportMetricsServiceRequest in its JSON shape (protobuf payloads are turned into the same shape).
+// Wire types: the OTLP ExportMetricsServiceRequest in its JSON shape, which the protobuf decoder's messages share.
 /**
  * Only the parts riskgate reads; unknown fields are ignored, as OTLP receivers must. 64-bit integers arrive as
- * decimal strings in OTLP/JSON (and from the protobuf decoder), but numbers are accepted too.
+ * decimal strings in OTLP/JSON, but numbers are accepted too. Protobuf payloads are read as the generated decoder's
+ * messages, without converting them: the same field names, unset fields null, 64-bit integers as `long` Longs.
  */
-export type Int64 = string | number;
+export type Int64 = string | number | LongBits;
+
+/** A 64-bit integer as protobufjs decodes it (a `long` Long): two 32-bit halves. */
+export interface LongBits {
+  low: number;
+  high: number;
+  unsigned: boolean;
+}
 
 export interface OtlpAnyValue {
   stringValue?: string;
