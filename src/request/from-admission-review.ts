@@ -4,6 +4,8 @@ import type { ErrorObject } from 'ajv';
 import type { AdmissionApiVersion, AdmissionReviewRequest } from '../kubernetes/admission-review.js';
 import { ADMISSION_REVIEW_SCHEMA } from '../kubernetes/admission-review.js';
 import { DecodeError } from './decode-error.js';
+import { fieldName, pointerPath } from './field-name.js';
+import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 import type { ResourceRequest } from './resource-request.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
@@ -15,12 +17,9 @@ export interface DecodedAdmissionReview {
 }
 
 function fieldOf(error: ErrorObject): string {
-  const base = error.instancePath.slice(1).split('/').filter(Boolean).join('.');
-  if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    return base ? `${base}.${missing}` : missing;
-  }
-  return base || 'body';
+  const path = pointerPath(error.instancePath);
+  if (error.keyword === 'required') path.push((error.params as { missingProperty: string }).missingProperty);
+  return path.length > 0 ? fieldName(path) : 'body';
 }
 
 function describe(error: ErrorObject): string {
@@ -38,6 +37,9 @@ export function fromAdmissionReview(body: unknown): DecodedAdmissionReview {
     const error = validateReview.errors?.[0];
     throw new DecodeError('ADMISSION_INVALID', error ? fieldOf(error) : 'body', error ? describe(error) : 'is not an AdmissionReview');
   }
+  // The schema does not look inside the objects; the engine walks them recursively, so bound their depth first.
+  const deep = tooDeepPath(body);
+  if (deep) throw new DecodeError('ADMISSION_INVALID', fieldName(deep), `is nested more than ${MAX_JSON_DEPTH} levels deep`);
   const r = body.request;
   const request: ResourceRequest = {
     source: 'admission',

@@ -5,6 +5,8 @@ import type { AuditEvent, AuditUserInfo } from '../kubernetes/audit-event.js';
 import { AUDIT_API_VERSIONS, CONNECT_OPTIONS_KIND, CONNECT_PARAMETERS, CONNECT_SUBRESOURCES, queryBoolean } from '../kubernetes/audit-event.js';
 import { knownKinds } from '../kubernetes/kinds.js';
 import { DecodeError } from './decode-error.js';
+import { fieldName, pointerPath } from './field-name.js';
+import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
 import { prePatchObject } from './pre-patch-object.js';
@@ -56,12 +58,9 @@ const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const validateEvent = ajv.compile<AuditEvent>(AUDIT_EVENT_SCHEMA);
 
 function fieldOf(error: ErrorObject): string {
-  const base = error.instancePath.slice(1).split('/').filter(Boolean).join('.');
-  if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    return base ? `${base}.${missing}` : missing;
-  }
-  return base || 'event';
+  const path = pointerPath(error.instancePath);
+  if (error.keyword === 'required') path.push((error.params as { missingProperty: string }).missingProperty);
+  return path.length > 0 ? fieldName(path) : 'event';
 }
 
 function describe(error: ErrorObject): string {
@@ -78,6 +77,9 @@ export function validateAuditEvent(value: unknown, where: string): AuditEvent {
     const error = validateEvent.errors?.[0];
     throw new DecodeError('AUDIT_INVALID', where, error ? `${fieldOf(error)} ${describe(error)}` : 'is not an audit event');
   }
+  // The schema does not look inside requestObject and responseObject; the engine walks them recursively.
+  const deep = tooDeepPath(value);
+  if (deep) throw new DecodeError('AUDIT_INVALID', where, `${fieldName(deep)} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   return value;
 }
 
