@@ -1,6 +1,8 @@
 // Parses a policy YAML text into a Policy, rejecting unknown rule ids, actions and keys with file:line:column and the key.
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+import { clipText } from '../request/field-name.js';
+import { readYamlStream } from '../request/yaml-stream.js';
 import type { Rule } from '../rules/rule.js';
 import { RiskgateError } from '../riskgate-error.js';
 import type { Action, Exemptions, Policy, RulePolicy } from './policy.js';
@@ -120,17 +122,28 @@ function readRule(r: Reader, rule: Rule, node: unknown, key: string, defaultActi
   return result;
 }
 
+/** The one YAML document of a policy text (null contents when it is empty); a YAML error throws POLICY_YAML at its position. */
+function policyContents(text: string, file: string): { contents: unknown; lines: LineCounter } {
+  const { entries, lines } = readYamlStream(text, { uniqueKeys: true, prettyErrors: false });
+  const yamlError = (offset: number, message: string): never => {
+    const pos = lines.linePos(offset);
+    throw new PolicyError('POLICY_YAML', file, pos.line, pos.col, '', clipText(message.split('\n')[0] || 'invalid YAML', 200));
+  };
+  const [first, second] = entries;
+  if (first === undefined) return { contents: null, lines };
+  if ('problem' in first) return yamlError(first.problem.offset, first.problem.message);
+  const syntax = first.document.errors[0];
+  if (syntax) return yamlError(syntax.pos[0], syntax.message);
+  if (second !== undefined && 'problem' in second) return yamlError(second.problem.offset, second.problem.message);
+  if (second !== undefined) return yamlError(second.document.range[0], 'a policy file holds one YAML document: remove this one or the `---` before it');
+  return { contents: first.document.contents, lines };
+}
+
 /** Parses policy YAML. `file` only names the text in error messages. */
 export function parsePolicy(text: string, file: string, rules: readonly Rule[]): Policy {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const { contents, lines } = policyContents(text, file);
   const r: Reader = new Reader(file, lines);
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const pos = lines.linePos(syntax.pos[0]);
-    throw new PolicyError('POLICY_YAML', file, pos.line, pos.col, '', syntax.message.split('\n')[0] ?? 'invalid YAML');
-  }
-  const top = r.map(doc.contents, '');
+  const top = r.map(contents, '');
   let defaultAction: Action = DEFAULT_ACTION;
   let exemptions = emptyExemptions();
   let rulesNode: unknown;

@@ -1,8 +1,11 @@
 // Manifest text → Kubernetes objects with line and column: multi-document YAML, JSON, List kinds and top-level arrays.
-import { LineCounter, isMap, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { clipText, fieldName } from './field-name.js';
+import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
+import { readYamlStream } from './yaml-stream.js';
 
 /** One object of a manifest, positioned at its first key (1-based line and column). */
 export interface ManifestObject {
@@ -35,7 +38,7 @@ interface Position {
 /** The `yaml` messages end in " at line N, column M:" when pretty; keep the first line, without the position we print ourselves. */
 function cleanMessage(message: string): string {
   const first = message.split('\n')[0] ?? message;
-  return first.replace(/ at line \d+, column \d+:?$/, '').trim() || 'invalid YAML';
+  return clipText(first.replace(/ at line \d+, column \d+:?$/, '').trim(), 200) || 'invalid YAML';
 }
 
 function positionOf(lines: LineCounter, offset: number): Position {
@@ -51,6 +54,9 @@ function nodeStart(node: unknown, fallback: number): number {
 /** Checks the fields every Kubernetes object needs; returns what is wrong, or undefined. */
 function objectProblem(value: JsonValue): Pick<ManifestProblem, 'code' | 'message'> | undefined {
   if (!isJsonObject(value)) return { code: 'MANIFEST_NOT_AN_OBJECT', message: `not a Kubernetes object (a ${describe(value)} instead of a mapping with apiVersion and kind)` };
+  // Aliases can nest a document deeper than its text does; the engine walks objects recursively.
+  const deep = tooDeepPath(value);
+  if (deep) return { code: 'MANIFEST_BAD_FIELD', message: `${fieldName(deep)} is nested more than ${MAX_JSON_DEPTH} levels deep` };
   for (const field of ['apiVersion', 'kind'] as const) {
     const v = value[field];
     if (v === undefined || v === null) return { code: 'MANIFEST_MISSING_FIELD', message: `${field} is missing` };
@@ -131,11 +137,11 @@ class Collector {
  * are booleans and `<<` merge keys work. JSON is YAML, so `.json` files take the same path and keep positions.
  */
 export function parseManifestText(text: string): ParsedManifest {
-  const lines = new LineCounter();
+  const { entries, lines } = readYamlStream(text, { version: '1.1', prettyErrors: false, uniqueKeys: true });
   const collector = new Collector(lines);
-  const docs = parseAllDocuments(text, { lineCounter: lines, version: '1.1', prettyErrors: false, uniqueKeys: true });
-  // parseAllDocuments returns an EmptyStream (not an array) for a text without any document.
-  if (!Array.isArray(docs)) return collector.result;
-  for (const doc of docs) collector.document(doc);
+  for (const entry of entries) {
+    if ('document' in entry) collector.document(entry.document);
+    else collector.problem(entry.problem.offset, 'MANIFEST_YAML', entry.problem.message);
+  }
   return collector.result;
 }
