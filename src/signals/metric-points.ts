@@ -1,5 +1,6 @@
 // Signal adapter: an ExportMetricsServiceRequest (JSON shape or decoded protobuf message) → flat metric points of the wanted metrics.
 import { DecodeError } from '../request/decode-error.js';
+import { MAX_JSON_DEPTH, tooDeepPath } from '../request/json-depth.js';
 import type { LongBits, OtlpAnyValue, OtlpKeyValue } from './otlp-metrics.js';
 
 /** One gauge or sum data point of a wanted metric, with its resource attributes under its own (the point's win). */
@@ -51,7 +52,11 @@ function anyValueText(value: unknown, where: string): string | undefined {
     if (typeof v.boolValue !== 'boolean') fail(`${where}.boolValue`, 'must be a boolean');
     return String(v.boolValue);
   }
-  if (!absent(v.arrayValue) || !absent(v.kvlistValue) || !absent(v.bytesValue)) return JSON.stringify(value);
+  if (!absent(v.arrayValue) || !absent(v.kvlistValue) || !absent(v.bytesValue)) {
+    // Shown as its JSON text; JSON.stringify recurses, so a hostile nesting is refused first.
+    if (tooDeepPath(value)) fail(where, `is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    return JSON.stringify(value);
+  }
   return undefined;
 }
 
