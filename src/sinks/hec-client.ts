@@ -22,10 +22,13 @@ interface RawAnswer {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME|EPROTO/;
 
+/** A HEC answer is a line of JSON; a body past this (an endless or hostile answer) is cut off and the attempt failed. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 function networkFailure(error: NodeJS.ErrnoException): HecFailure {
   const code = error.code ?? '';
   const reason = code === 'ETIMEDOUT' ? 'timeout' : TLS_CODES.test(code) ? 'tls' : 'connection';
-  return { ok: false, reason, detail: `${code || 'error'}: ${error.message}` };
+  return { ok: false, reason, detail: `${code || 'error'}: ${error.message}`.slice(0, 200) };
 }
 
 export class HecClient {
@@ -79,7 +82,13 @@ export class HecClient {
       request.on('error', (error: NodeJS.ErrnoException) => finish(networkFailure(error)));
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= MAX_ANSWER_BYTES) return void chunks.push(chunk);
+          finish({ ok: false, reason: 'malformed', detail: `HEC ${response.statusCode ?? 0}: answer longer than ${MAX_ANSWER_BYTES} bytes, cut off` });
+          request.destroy();
+        });
         response.on('error', (error: NodeJS.ErrnoException) => finish(networkFailure(error)));
         response.on('end', () => {
           const retryAfter = response.headers['retry-after'];

@@ -22,6 +22,6 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
 
 /** A 503/429 Retry-After wins over the backoff (bounded both ways); without one the backoff applies. */
 export function retryDelay(attempt: number, retryAfterMs: number | undefined, options: BackoffOptions): number {
-  if (retryAfterMs === undefined) return backoffDelay(attempt, options);
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) return backoffDelay(attempt, options);
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfterMs, options.initialMs / 2));
 }
