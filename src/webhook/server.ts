@@ -3,7 +3,7 @@ import { createServer } from 'node:https';
 import { Server as TlsServer } from 'node:tls';
 import type { Server } from 'node:https';
 import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { PemPair } from '../tls/certificates.js';
 
 export interface ServerTimeouts {
@@ -13,7 +13,18 @@ export interface ServerTimeouts {
   headersMs: number;
   /** A client must send its whole request within this time. */
   requestMs: number;
+  /** A client must finish the TLS handshake within this time (default HANDSHAKE_TIMEOUT_MS). */
+  handshakeMs?: number;
 }
+
+/**
+ * A TCP client that never finishes its TLS handshake is cut after this long (Node's default is 120 s, and the headers
+ * and request timeouts only start once the handshake is done). The API server's whole call times out after 10 s.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 5_000;
+
+/** How often Node looks for requests past their headers or request timeout (its default, 30 s, would let a slow client run 3 times over). */
+const TIMEOUT_CHECK_MS = 1_000;
 
 export const DEFAULT_TIMEOUTS: ServerTimeouts = { keepAliveMs: 100_000, headersMs: 10_000, requestMs: 30_000 };
 
@@ -36,10 +47,36 @@ function secureOptions({ cert, key }: TlsMaterial) {
   return { cert, key, minVersion: 'TLSv1.2' as const, ciphers: MODERN_CIPHERS, honorCipherOrder: true };
 }
 
+/** Every TCP connection of each server, TLS handshake done or not (closeAllConnections knows only HTTP connections). */
+const rawSockets = new WeakMap<Server, Set<Socket>>();
+
 export function createWebhookServer(listener: RequestListener, tls: TlsMaterial, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Server {
-  const server = createServer({ ...secureOptions(tls), keepAlive: true, maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs }, listener);
+  const server = createServer(
+    {
+      ...secureOptions(tls),
+      keepAlive: true,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      handshakeTimeout: timeouts.handshakeMs ?? HANDSHAKE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, timeouts.headersMs / 2),
+    },
+    listener,
+  );
   server.keepAliveTimeout = timeouts.keepAliveMs;
+  const sockets = new Set<Socket>();
+  rawSockets.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   return server;
+}
+
+/** Cuts every connection: HTTP ones, and those still in (or stuck before the end of) their TLS handshake. */
+function closeEveryConnection(server: Server): void {
+  server.closeAllConnections();
+  for (const socket of rawSockets.get(server) ?? []) socket.destroy();
 }
 
 /** New connections get the new certificate; connections already open keep theirs. Throws if cert and key do not match. */
@@ -94,7 +131,7 @@ function afterQuietTurn(): Promise<void> {
 export function drain(server: Server, deadlineMs: number): Promise<void> {
   return new Promise((resolve) => {
     let done = false;
-    const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    const deadline = setTimeout(() => closeEveryConnection(server), deadlineMs);
     deadline.unref();
     const idle = setTimeout(() => void afterQuietTurn().then(() => done || server.closeIdleConnections()), Math.min(IDLE_GRACE_MS, deadlineMs));
     // Before the app's listener: whatever route answers, the answer closes its connection.
