@@ -27,13 +27,21 @@ export class MemorySink implements RiskSink {
   async close(): Promise<void> {}
 }
 
+/** What a FanOutSink reports about its sinks (the webhook logs it: see SinkRefusalLog). */
+export interface FanOutObserver {
+  /** `sink` threw instead of taking `count` events: they are lost for that sink. */
+  refused(sink: RiskSink, error: unknown, count: number): void;
+  /** `sink` took a write (so a sink that refused before works again). */
+  accepted(sink: RiskSink): void;
+}
+
 /** Fans events out to several sinks; one failing sink does not keep the others from receiving them. */
 export class FanOutSink implements RiskSink {
   readonly name = 'fan-out';
 
   constructor(
     private readonly sinks: readonly RiskSink[],
-    private readonly onError: (sink: RiskSink, error: unknown) => void,
+    private readonly observer: FanOutObserver,
   ) {}
 
   write(events: readonly RiskEvent[]): void {
@@ -41,8 +49,10 @@ export class FanOutSink implements RiskSink {
       try {
         sink.write(events);
       } catch (error) {
-        this.onError(sink, error);
+        this.observer.refused(sink, error, events.length);
+        continue;
       }
+      this.observer.accepted(sink);
     }
   }
 

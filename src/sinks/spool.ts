@@ -78,12 +78,22 @@ export class EventSpool {
     this.timer.unref();
   }
 
-  /** Appends events (one JSON line each). Synchronous and local: the admission path calls it. */
+  /**
+   * Appends events (one JSON line each). Synchronous and local: the admission path calls it. When the disk refuses the
+   * write (full, EFBIG, EIO) nothing partial stays, the events count as dropped (`write-failed`) and it throws
+   * RiskgateError `spool-write-failed`.
+   */
   append(events: readonly RiskEvent[]): void {
     if (this.closed) throw new RiskgateError('spool-closed', 'the spool is closed');
     if (events.length === 0) return;
     const data = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    this.writeAll(data);
+    try {
+      this.writeAll(data);
+    } catch (error) {
+      // The caller cannot keep them either (the admission answer does not wait): they are lost, so they are counted.
+      this.options.observer.dropped(this.options.sinkName, 'write-failed', events.length);
+      throw error;
+    }
     this.active.bytes += data.length;
     this.active.events += events.length;
     this.dirty = true;

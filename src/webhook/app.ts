@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Policy } from '../engine/policy.js';
 import { FanOutSink } from '../outputs/risk-sink.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
+import { SinkRefusalLog } from '../outputs/sink-refusal-log.js';
 import type { Rule } from '../rules/rule.js';
 import { errorBody, rejectionOfParserError } from './input-error.js';
 import { healthRouter } from './health-routes.js';
@@ -39,10 +40,7 @@ export interface WebhookApp {
 
 export function createApp(deps: AppDeps): WebhookApp {
   const lifecycle = deps.lifecycle ?? new Lifecycle();
-  const sink = new FanOutSink(deps.sinks, (failed, error) => {
-    const reason = error instanceof Error ? { code: (error as { code?: unknown }).code, message: error.message } : { message: String(error) };
-    deps.logger.error({ sink: failed.name, error: reason }, 'risk sink refused events');
-  });
+  const sink = new FanOutSink(deps.sinks, new SinkRefusalLog(deps.logger));
   const validate: ValidateDeps = {
     rules: deps.rules,
     policy: deps.policy,
