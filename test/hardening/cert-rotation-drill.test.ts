@@ -7,6 +7,7 @@ import type { PemPair } from '../../src/tls/certificates.js';
 import { tempDir } from '../webhook/serve-harness.js';
 import { makeTestPki } from '../webhook/tls-harness.js';
 import type { TestPki } from '../webhook/tls-harness.js';
+import { endDrill } from './drill-cleanup.js';
 import { DRILL_CLIENTS, DRILL_REVIEWS, LONG } from './fuzz-settings.js';
 import { admissionAnswer, latencySummary, startLoad } from './review-load.js';
 import type { LoadBody, Outcome } from './review-load.js';
@@ -65,6 +66,7 @@ function plan(first: TestPki, second: TestPki): PemPair[] {
 }
 
 describe('certificate rotation under load (real serve process)', () => {
+  afterEach(endDrill);
   const tmp = tempDir('cert-rotation-drill');
   afterAll(() => tmp.remove());
 

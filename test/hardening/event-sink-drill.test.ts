@@ -6,6 +6,7 @@ import { HecTestServer } from '../sinks/hec-test-server.js';
 import { tempDir } from '../webhook/serve-harness.js';
 import { makeTestPki } from '../webhook/tls-harness.js';
 import { expectedEventIds, policyOf } from './expected-events.js';
+import { endDrill } from './drill-cleanup.js';
 import { DRILL_CLIENTS, DRILL_REVIEWS } from './fuzz-settings.js';
 import { admissionAnswer, latencySummary, startLoad } from './review-load.js';
 import type { LoadBody, Outcome } from './review-load.js';
@@ -25,6 +26,7 @@ const P99_FLOOR_MS = 2_000;
 const fmt = (s: ReturnType<typeof latencySummary>) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(0)} ms (n=${s.n})`;
 
 describe('event sink stalled or failing (real serve process, HEC test server)', () => {
+  afterEach(endDrill);
   const tmp = tempDir('event-sink-drill');
   let hec: HecTestServer;
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { readEventStore } from '../../src/sinks/event-store-reader.js';
 import { tempDir } from '../webhook/serve-harness.js';
 import { makeTestPki } from '../webhook/tls-harness.js';
 import { expectedReview, policyOf } from './expected-events.js';
+import { endDrill } from './drill-cleanup.js';
 import { DRILL_CLIENTS, DRILL_REVIEWS, LONG } from './fuzz-settings.js';
 import { latencySummary, startLoad } from './review-load.js';
 import type { LoadBody, Outcome } from './review-load.js';
@@ -82,6 +83,7 @@ function policiesAnswering(o: Outcome, policies: Record<Name, Policy>): Name[] {
 }
 
 describe('policy reload under load (real serve process)', () => {
+  afterEach(endDrill);
   const tmp = tempDir('policy-reload-drill');
   afterAll(() => tmp.remove());
 

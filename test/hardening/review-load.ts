@@ -3,6 +3,9 @@ import { Agent, request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { withUid } from './webhook-harness.js';
 
+/** After a request that got no answer, a client waits this long before the next one. */
+const FAILURE_PAUSE_MS = 50;
+
 export interface LoadBody {
   /** A label for reports and expectations (allow, deny, warn, record…). */
   kind: string;
@@ -102,10 +105,17 @@ function send(agent: Agent, options: LoadOptions, outcome: Outcome, body: string
   });
 }
 
+const running = new Set<RunningLoad>();
+
+/** Stops every load still running (a drill's afterEach: a failed or timed-out test must not leave clients hammering). */
+export async function stopAllLoads(): Promise<void> {
+  await Promise.all([...running].map((load) => load.stop()));
+}
+
 /** Starts `clients` concurrent clients, each sending one review after the other (bodies in turn, each with a fresh uid). */
 export function startLoad(options: LoadOptions): RunningLoad {
   const outcomes: Outcome[] = [];
-  let running = true;
+  let sending = true;
   let sent = 0;
   let answers = 0;
   const waiters: Array<{ at: number; resolve: () => void }> = [];
@@ -120,7 +130,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
     // maxCachedSessions 0: every new connection is a full handshake that shows the server's current certificate.
     const agent = new Agent({ keepAlive: options.keepAlive, maxSockets: 1, ca: options.ca, maxCachedSessions: 0 });
     try {
-      while (running && (options.maxReviews === undefined || sent < options.maxReviews)) {
+      while (sending && (options.maxReviews === undefined || sent < options.maxReviews)) {
         const index = sent++;
         const { kind, body } = options.bodies[index % options.bodies.length]!;
         const uid = `drill-${n}-${index}`;
@@ -129,6 +139,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
         await send(agent, options, outcome, JSON.stringify(withUid(body, uid)));
         if (outcome.status !== undefined) onAnswer();
         else if (options.stopOnFailure) break;
+        // A server that is gone refuses at once: do not spin (a failed drill must still end).
+        else await new Promise((resolve) => setTimeout(resolve, FAILURE_PAUSE_MS));
       }
     } finally {
       agent.destroy();
@@ -136,18 +148,21 @@ export function startLoad(options: LoadOptions): RunningLoad {
   };
   const done = Promise.all(Array.from({ length: options.clients }, (_, n) => client(n))).then(() => {
     for (const w of waiters.splice(0)) w.resolve();
+    running.delete(load);
     return outcomes;
   });
-  return {
+  const load: RunningLoad = {
     outcomes,
     answered: () => answers,
     untilAnswered: (count) => new Promise((resolve) => waiters.push({ at: answers + count, resolve })),
     stop: async () => {
-      running = false;
+      sending = false;
       return done;
     },
     done,
   };
+  running.add(load);
+  return load;
 }
 
 export interface AnswerShape {

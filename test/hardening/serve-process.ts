@@ -76,6 +76,14 @@ function command(args: readonly string[], options: SpawnOptions): { file: string
   return { file: '/bin/sh', argv: ['-c', `ulimit -S -f ${options.fileSizeBlocks} && exec "$0" "$@"`, process.execPath, ...node] };
 }
 
+const started = new Set<ServeProcess>();
+
+/** Stops every serve process a drill started (its afterEach: also after a failed or timed-out test). */
+export async function stopAllServes(): Promise<void> {
+  await Promise.all([...started].map((serve) => serve.stop()));
+  started.clear();
+}
+
 /** Starts `node dist/cli/main.js serve --host 127.0.0.1 --port 0 ARGS` and resolves once it listens. */
 export async function spawnServe(args: readonly string[], options: SpawnOptions = {}): Promise<ServeProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -112,5 +120,7 @@ export async function spawnServe(args: readonly string[], options: SpawnOptions 
     }
     return exited;
   };
-  return { child, pid: child.pid!, port: Number(new URL(String(line['url'])).port), logs, stderr: () => stderr, exited, portOf, stop };
+  const serve: ServeProcess = { child, pid: child.pid!, port: Number(new URL(String(line['url'])).port), logs, stderr: () => stderr, exited, portOf, stop };
+  started.add(serve);
+  return serve;
 }

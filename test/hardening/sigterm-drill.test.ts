@@ -6,6 +6,7 @@ import { readEventStore } from '../../src/sinks/event-store-reader.js';
 import { tempDir } from '../webhook/serve-harness.js';
 import { makeTestPki } from '../webhook/tls-harness.js';
 import { expectedEventIds, policyOf } from './expected-events.js';
+import { endDrill } from './drill-cleanup.js';
 import { DRILL_CLIENTS, DRILL_REVIEWS } from './fuzz-settings.js';
 import { admissionAnswer, dropped, latencySummary, notSent, startLoad } from './review-load.js';
 import type { LoadBody, Outcome } from './review-load.js';
@@ -117,6 +118,7 @@ async function sigtermDrill(dir: string, shutdownDelay: number): Promise<DrillRe
 }
 
 describe('SIGTERM under load (real serve process, keep-alive TLS clients)', () => {
+  afterEach(endDrill);
   const tmp = tempDir('sigterm-drill');
   afterAll(() => tmp.remove());
 
