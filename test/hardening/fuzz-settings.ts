@@ -4,7 +4,7 @@
 export const LONG = process.env.RISKGATE_LONG_TESTS === '1';
 
 /** Generated inputs per property. */
-export const RUNS = LONG ? 5_000 : 150;
+export const RUNS = LONG ? 5_000 : 100;
 
 /** Fewer runs for properties where one input is expensive (a TLS request, a YAML text of many kilobytes). */
 export const HEAVY_RUNS = LONG ? 600 : 30;
