@@ -40,6 +40,19 @@ export function canonicalJson(value: JsonValue | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
 
+/** Whether two JSON values are equal with object keys in any order (canonicalJson(a) === canonicalJson(b), without building the texts). */
+export function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameJson(v, b[i]));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+}
+
 export function evaluateCondition(condition: Condition, request: ResourceRequest): boolean {
   if ('allOf' in condition) return condition.allOf.every((c) => evaluateCondition(c, request));
   if ('anyOf' in condition) return condition.anyOf.some((c) => evaluateCondition(c, request));
@@ -56,5 +69,5 @@ export function evaluateCondition(condition: Condition, request: ResourceRequest
     return values.some((v) => !before.has(canonicalJson(v)));
   }
   const old = resolvePath(request, withRoot(condition.field, 'oldObject'));
-  return canonicalJson(values) !== canonicalJson(old);
+  return !sameJson(values, old);
 }

@@ -21,31 +21,43 @@ function asBuffer(value: Buffer | string): Buffer {
   return typeof value === 'string' ? Buffer.from(value) : value;
 }
 
+/** Adds the line `data[start, nl)` (a CR before the newline dropped) to the batch unless it is blank. */
+function pushLine(batch: JsonRecord[], line: number, data: Buffer, start: number, nl: number): void {
+  const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
+  if (end > start && !blank(data, start, end)) batch.push({ line, text: data.toString('utf8', start, end) });
+}
+
 /**
  * Splits bytes into lines as chunks arrive, decoding each line on its own (a newline byte never occurs inside a UTF-8
- * sequence); only the unfinished last line is held back.
+ * sequence). Only the unfinished last line is held back, as slices of the chunks it spans, and copied once when its
+ * newline arrives: the chunks themselves are never copied.
  */
 async function* lineBatches(head: Buffer, rest: AsyncIterator<Buffer | string>): AsyncGenerator<JsonRecord[]> {
-  let carry: Buffer | undefined;
+  let pending: Buffer[] = [];
   let line = 0;
   let chunk: Buffer | undefined = head;
   while (chunk !== undefined) {
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = undefined;
     const batch: JsonRecord[] = [];
     let start = 0;
-    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      line++;
-      const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > start && !blank(data, start, end)) batch.push({ line, text: data.toString('utf8', start, end) });
+    let nl = chunk.indexOf(10);
+    if (pending.length > 0 && nl >= 0) {
+      const carried = Buffer.concat([...pending, chunk.subarray(0, nl)]);
+      pending = [];
+      pushLine(batch, ++line, carried, 0, carried.length);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(10, start)) {
+      pushLine(batch, ++line, chunk, start, nl);
       start = nl + 1;
     }
-    if (start < data.length) carry = data.subarray(start);
+    if (start < chunk.length) pending.push(chunk.subarray(start));
     if (batch.length > 0) yield batch;
     const next = await rest.next();
     chunk = next.done ? undefined : asBuffer(next.value);
   }
-  if (carry && !blank(carry, 0, carry.length)) yield [{ line: line + 1, text: carry.toString('utf8').replace(/\r$/, '') }];
+  const tail = Buffer.concat(pending);
+  if (tail.length > 0 && !blank(tail, 0, tail.length)) yield [{ line: line + 1, text: tail.toString('utf8').replace(/\r$/, '') }];
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;

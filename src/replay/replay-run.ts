@@ -15,6 +15,7 @@ import type { Rule } from '../rules/rule.js';
 import { RecordError, auditEventsOf } from './audit-record.js';
 import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
+import { candidateRules } from './candidate-rules.js';
 import { StageDedup } from './stage-dedup.js';
 
 export interface ReplayInput {
@@ -92,16 +93,24 @@ function parse(text: string): JsonValue {
   }
 }
 
-/** Reads every input in order and calls the observer once per request admission would have seen. */
+/**
+ * Reads every input in order and calls the observer once per request admission would have seen and some rule may
+ * select (requests no rule can select are only counted: they have no finding).
+ */
 export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<ReplayCounts> {
   const counts: ReplayCounts = { records: 0, events: 0, skipped: 0, requests: 0, findings: 0 };
   const watched = watchedResources(options.rules, options.policy);
   const dedup = new StageDedup<string>(options.maxPending);
+  const candidates = candidateRules(options.rules);
   const handle = async (event: AuditEvent, where: string) => {
+    const rules = candidates(event);
+    if (!rules) return;
+    counts.requests++;
+    // A request no rule can select has no finding: counted, but not normalized (patch bodies, exec options) nor observed.
+    if (rules.length === 0) return;
     const request = requestOfAuditEvent(event);
     if (!request) return;
-    counts.requests++;
-    const findings = evaluate(request, options.rules);
+    const findings = evaluate(request, rules);
     counts.findings += findings.length;
     await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy) });
   };

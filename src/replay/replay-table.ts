@@ -39,6 +39,7 @@ export class ReplayTable implements ReplayObserver {
     }
   }
 
+  /** The tables, once, after the last request (each StatsTable's result() consumes it). */
   results(): RuleTable[] {
     return this.tables.map(({ search, table }) => ({ search, result: table.result() }));
   }
@@ -49,19 +50,33 @@ function cell(value: string | string[] | undefined): string {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Aligned text: a heading per rule, the columns in SPL order, multivalue cells joined with commas. */
+/** The lines of one rule's block: heading, dropped-events note, then the aligned header and rows. */
+function* blockLines({ search, result }: RuleTable): Generator<string> {
+  yield `== ${search.searchName} (${search.rule.id}): ${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
+  if (result.dropped.events > 0) {
+    yield `   ${result.dropped.events} matching event(s) dropped by stats: ${result.dropped.fields.join(', ')} absent from every result (bare fillnull creates no field)`;
+  }
+  if (result.rows.length === 0) return;
+  const { columns } = result;
+  const widths = columns.map((c) => c.length);
+  for (const row of result.rows) columns.forEach((c, i) => (widths[i] = Math.max(widths[i]!, cell(row[c]).length)));
+  const line = (cells: string[]) => cells.map((v, i) => (i === cells.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  yield line(columns);
+  for (const row of result.rows) yield line(columns.map((c) => cell(row[c])));
+}
+
+/**
+ * Aligned text, line by line (so a table of many rows is written as it is rendered, never held as one string): a
+ * heading per rule, the columns in SPL order, multivalue cells joined with commas, a blank line between rules.
+ */
+export function* tableLines(tables: readonly RuleTable[]): Generator<string> {
+  for (const [i, table] of tables.entries()) {
+    if (i > 0) yield '';
+    yield* blockLines(table);
+  }
+}
+
+/** The whole text of tableLines, newline-terminated. */
 export function renderTables(tables: readonly RuleTable[]): string {
-  const blocks = tables.map(({ search, result }) => {
-    const heading = `== ${search.searchName} (${search.rule.id}): ${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
-    const note =
-      result.dropped.events > 0
-        ? [`   ${result.dropped.events} matching event(s) dropped by stats: ${result.dropped.fields.join(', ')} absent from every result (bare fillnull creates no field)`]
-        : [];
-    if (result.rows.length === 0) return [heading, ...note].join('\n');
-    const matrix = [result.columns, ...result.rows.map((row) => result.columns.map((c) => cell(row[c])))];
-    const widths = result.columns.map((_, i) => Math.max(...matrix.map((r) => r[i]!.length)));
-    const lines = matrix.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd());
-    return [heading, ...note, ...lines].join('\n');
-  });
-  return `${blocks.join('\n\n')}\n`;
+  return [...tableLines(tables)].map((l) => `${l}\n`).join('');
 }

@@ -21,13 +21,31 @@ function collect(value: JsonValue, rest: string, out: string[]): void {
     return;
   }
   if (!isJsonObject(value)) return;
-  // Keys may hold dots themselves (annotations such as `authorization.k8s.io/decision`): try every key that prefixes the name.
-  for (const key of Object.keys(value)) {
-    if (!rest.startsWith(key)) continue;
-    const after = rest.slice(key.length);
-    if (after === '' || after.startsWith('{}')) collect(value[key]!, after, out);
-    else if (after.startsWith('.')) collect(value[key]!, after.slice(1), out);
+  // Keys may hold dots themselves (annotations such as `authorization.k8s.io/decision`): every key that prefixes the
+  // name up to a `.`, a `{}` or its end can match. Usually one such key exists: look the prefixes up directly.
+  let only: string | undefined;
+  let found = 0;
+  for (let i = 0; i <= rest.length; i++) {
+    if (i < rest.length && rest.charCodeAt(i) !== 46 && !rest.startsWith('{}', i)) continue;
+    const key = rest.slice(0, i);
+    if (!Object.hasOwn(value, key)) continue;
+    only = key;
+    found++;
   }
+  if (found === 1) descend(value[only!]!, rest.slice(only!.length), out);
+  // Several: in the object's key order, as the extraction lists them.
+  else if (found > 1) for (const key of Object.keys(value)) if (matchesPrefix(rest, key)) descend(value[key]!, rest.slice(key.length), out);
+}
+
+function matchesPrefix(rest: string, key: string): boolean {
+  if (!rest.startsWith(key)) return false;
+  const after = rest.slice(key.length);
+  return after === '' || after.startsWith('{}') || after.startsWith('.');
+}
+
+/** Goes on below a matched key with what follows it in the name (`''`, `{}…` or `.…`). */
+function descend(value: JsonValue, after: string, out: string[]): void {
+  collect(value, after.startsWith('.') ? after.slice(1) : after, out);
 }
 
 /**

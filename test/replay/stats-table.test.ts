@@ -80,6 +80,19 @@ describe('stats table', () => {
     expect(result.rows[0]).toMatchObject({ userAgent: '0', verb: 'patch', count: '1' });
   });
 
+  test('values are kept apart whatever characters they hold (separators, digits and colons, NUL, "!")', () => {
+    const ref = (name: string, namespace: string): JsonObject => nodePortEvent({ objectRef: { resource: 'services', namespace, name } });
+    const result = table('kubernetes-node-port-creation', [ref('a\u0001b', 'c'), ref('a', 'b\u0001c'), ref('1:x', '2'), ref('1', ':x2'), ref('\u0000', '!'), ref('!', '\u0000')]);
+    expect(result.rows.map((r) => [r['objectRef.name'], r['objectRef.namespace'], r['count']])).toEqual([
+      ['\u0000', '!', '1'],
+      ['!', '\u0000', '1'],
+      ['1', ':x2', '1'],
+      ['1:x', '2', '1'],
+      ['a', 'b\u0001c', '1'],
+      ['a\u0001b', 'c', '1'],
+    ]);
+  });
+
   test('rows sort by the BY values in string order', () => {
     const names = ['b', 'a10', 'a9', 'B'];
     const result = table('kubernetes-node-port-creation', names.map((name) => nodePortEvent({ objectRef: { resource: 'services', namespace: 'default', name } })));
