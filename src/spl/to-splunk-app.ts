@@ -95,6 +95,18 @@ function analyticStoriesConf(searches: readonly RuleSearch[], options: SplunkApp
 /** Macros and saved searches are exported to all apps so Enterprise Security and the Risk framework see them. */
 const DEFAULT_META = renderConf([{ name: '', entries: [['access', 'read : [ * ], write : [ admin, sc_admin ]'], ['export', 'system']] }]);
 
+function readme(options: SplunkAppOptions): string {
+  return [
+    `${options.appId}: riskgate's admission policy as Splunk saved searches, one per active rule, with their RBA risk actions,`,
+    `and "${DENIED_REQUESTS_NAME}" (the requests the webhook denied).`,
+    `Install: copy this folder to $SPLUNK_HOME/etc/apps/ and restart Splunk, or pack it`,
+    `(tar -czf ${options.appId}.tgz ${options.appId}) and install the file from Apps > Manage Apps > Install app from file.`,
+    'Then point the kube_audit macro (Settings > Advanced search > Search macros) at the index of your Kubernetes audit log.',
+    ...header(options),
+    '',
+  ].join('\n');
+}
+
 /** Every file of the app, under `<appId>/`. */
 export function splunkAppFiles(searches: readonly RuleSearch[], rules: readonly Rule[], options: SplunkAppOptions): GeneratedFile[] {
   const at = (path: string, content: string): GeneratedFile => ({ path: `${options.appId}/${path}`, content });
@@ -104,6 +116,6 @@ export function splunkAppFiles(searches: readonly RuleSearch[], rules: readonly 
     at('default/savedsearches.conf', savedSearchesConf(searches, rules, options)),
     at('default/analyticstories.conf', analyticStoriesConf(searches, options)),
     at('metadata/default.meta', DEFAULT_META),
-    at('README.txt', `${DENIED_REQUESTS_NAME} and one saved search per active riskgate rule.\n${header(options).join('\n')}\n`),
+    at('README.txt', readme(options)),
   ];
 }

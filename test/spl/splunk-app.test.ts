@@ -66,6 +66,14 @@ describe('splunk-app export', () => {
     expect(stanza(conf('metadata/default.meta'), '').values).toEqual({ access: 'read : [ * ], write : [ admin, sc_admin ]', export: 'system' });
   });
 
+  test('README.txt says how to install the app (copy into etc/apps, or tar it), for the app id given', () => {
+    const files = splunkAppFiles(EXPORT.searches, RULES, { appId: 'k8s_riskgate', version: '0.1.0', policySource: 'built-in' });
+    const readme = files.find((f) => f.path === 'k8s_riskgate/README.txt')!.content;
+    expect(readme).toContain('copy this folder to $SPLUNK_HOME/etc/apps/ and restart Splunk');
+    expect(readme).toContain('tar -czf k8s_riskgate.tgz k8s_riskgate');
+    expect(readme).toContain('"riskgate - Kubernetes Requests Denied at Admission"');
+  });
+
   test('one detection stanza per active rule, contentctl keys in order, with the RBA action and the hourly schedule', () => {
     const saved = conf('default/savedsearches.conf');
     expect(EXPORT.searches.length).toBeGreaterThanOrEqual(6);
