@@ -71,8 +71,14 @@ describe('event sink stalled or failing (real serve process, HEC test server)', 
       enter('recovered');
       const outcomes = await load.stop();
       const expected = expectedEventIds(outcomes, BODIES, policyOf(VERDICT_POLICY, files.policy));
-      const missing = () => [...expected].filter((id) => !hec.uniqueIndexedIds().has(id));
-      await hec.waitFor(() => missing().length === 0, 30_000, 'every risk event at HEC after recovery');
+      const missing = () => {
+        const indexed = hec.uniqueIndexedIds();
+        return [...expected].filter((id) => !indexed.has(id));
+      };
+      await hec.waitFor(() => missing().length === 0, 30_000, 'every risk event at HEC after recovery').catch((error: Error) => {
+        const sinkLines = serve.logs.lines.filter((l) => String(l['msg']).startsWith('HEC') || String(l['msg']).startsWith('spool'));
+        throw new Error(`${error.message}: ${missing().length} of ${expected.size} missing, HEC received ${hec.received.length}, statuses ${hec.statuses.length}; serve: ${JSON.stringify(sinkLines)}`);
+      });
       await serve.logs.waitFor('HEC delivery recovered', {}, failingFrom);
       expect(await serve.stop()).toEqual({ code: 0, signal: null });
 
