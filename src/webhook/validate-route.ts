@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Policy } from '../engine/policy.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import type { Rule } from '../rules/rule.js';
+import { refusingOversizedBodies } from './body-limit.js';
+import type { BodyParser } from './body-limit.js';
 import type { InputRejection } from './input-error.js';
 import { emptyBody, errorBody, isDecodeError, rejectionOfDecodeError, unsupportedContentType } from './input-error.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -89,15 +91,18 @@ function handle(deps: ValidateDeps, scope: ReviewScope, req: Request, res: Respo
 /** The three admission paths share one JSON parser (3 MiB by default) and one handler, differing only in scope. */
 export function validateRouter(deps: ValidateDeps): Router {
   const router = express.Router();
-  const json = express.json({
-    limit: deps.bodyLimitBytes,
-    type: () => true,
-    strict: true,
-    // body-parser turns an empty body into {}: remember its size so it is refused as empty, not as an invalid review.
-    verify: (_req, res, buf) => {
-      (res as Response).locals[BODY_BYTES] = buf.length;
-    },
-  });
+  const json = refusingOversizedBodies(
+    express.json({
+      limit: deps.bodyLimitBytes,
+      type: () => true,
+      strict: true,
+      // body-parser turns an empty body into {}: remember its size so it is refused as empty, not as an invalid review.
+      verify: (_req, res, buf) => {
+        (res as Response).locals[BODY_BYTES] = buf.length;
+      },
+    }) as unknown as BodyParser,
+    deps.bodyLimitBytes,
+  );
   for (const { path, scope } of SCOPE_PATHS) {
     router.post(path, (req, res, next) => {
       // Refuse a wrong content type before reading the body, so a large non-JSON upload costs nothing.
