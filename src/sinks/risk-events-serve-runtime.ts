@@ -1,14 +1,12 @@
 // Wires the risk-event side of `serve`: metrics first (sinks report to them), then the HEC sink or local store, Kubernetes Events, and the auditor view.
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ServeContext } from '../cli/serve-extension.js';
-import { startAuditorView } from '../auditor/auditor-serve.js';
 import { startMetrics } from '../metrics/metrics-serve.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { HecSink } from './hec-sink.js';
 import { readHecToken } from './hec-token.js';
 import { K8sEventSink } from './k8s-event-sink.js';
-import { ClientNodeEventWriter } from './kube-event-writer.js';
 import type { SinkObserver, SinkStats } from './sink-observer.js';
 import { IGNORE_OBSERVER } from './sink-observer.js';
 import { SpoolSink } from './spool-sink.js';
@@ -22,10 +20,17 @@ interface Wiring {
   watch: (stats: () => SinkStats) => void;
 }
 
-function kubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
+/**
+ * The Kubernetes client is loaded only for the features that call the API server (Events, the auditor's TokenReview):
+ * it is about 80 MiB of RSS and a second of start-up that a webhook without them does not need.
+ */
+async function kubeConfigLoader(): Promise<() => KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  return () => {
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    return kc;
+  };
 }
 
 function readCa(file: string): string {
@@ -76,7 +81,10 @@ function startLocalStore(context: ServeContext, options: RiskEventsServeOptions,
   }
 }
 
-function startKubernetesEvents(context: ServeContext, actions: Array<'deny' | 'warn'>, wiring: Wiring): void {
+async function startKubernetesEvents(context: ServeContext, actions: Array<'deny' | 'warn'>, wiring: Wiring): Promise<void> {
+  // One import after the other: both load the Kubernetes client (and jest's ESM loader cannot link it twice at once).
+  const kubeConfig = await kubeConfigLoader();
+  const { ClientNodeEventWriter } = await import('./kube-event-writer.js');
   const sink = new K8sEventSink({ writer: new ClientNodeEventWriter(kubeConfig()), actions, log: context.logger, observer: wiring.observer });
   wiring.watch(() => sink.stats());
   context.addSink(sink);
@@ -91,8 +99,10 @@ export async function startRiskEvents(context: ServeContext): Promise<void> {
   if (options.hecUrl) startHec(context, options, dataDir, wiring);
   else startLocalStore(context, options, dataDir, wiring);
   const k8sEvents = (options.k8sEvents as unknown) === true ? (['deny'] as Array<'deny' | 'warn'>) : options.k8sEvents;
-  if (k8sEvents) startKubernetesEvents(context, k8sEvents, wiring);
+  if (k8sEvents) await startKubernetesEvents(context, k8sEvents, wiring);
   if (options.auditorPort !== undefined) {
+    const kubeConfig = await kubeConfigLoader();
+    const { startAuditorView } = await import('../auditor/auditor-serve.js');
     await startAuditorView(context, { port: options.auditorPort, dataDir, ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}), kubeConfig });
   }
 }

@@ -1,18 +1,19 @@
-// Builds the webhook's express app from its dependencies, apart from any server: tests call it over TLS or directly.
+// Builds the webhook's request listener (express app + the review fast path) from its dependencies, apart from any server.
+import type { RequestListener } from 'node:http';
 import express from 'express';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Policy } from '../engine/policy.js';
 import { FanOutSink } from '../outputs/risk-sink.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import { SinkRefusalLog } from '../outputs/sink-refusal-log.js';
 import type { Rule } from '../rules/rule.js';
-import { errorBody, rejectionOfParserError } from './input-error.js';
 import { healthRouter } from './health-routes.js';
 import { Lifecycle } from './lifecycle.js';
-import { stampArrival } from './request-clock.js';
+import { arrivalStamp } from './request-clock.js';
 import type { ReviewObserver } from './review-observer.js';
-import { reject, validateRouter } from './validate-route.js';
+import { withReviewFastPath } from './review-fast-path.js';
+import { admissionBodyParser, answerError, validateRouter } from './validate-route.js';
 import type { ValidateDeps } from './validate-route.js';
 
 /** Kubernetes caps an object at about 3 MiB in etcd; the AdmissionReview around it is read up to this size. */
@@ -32,7 +33,8 @@ export interface AppDeps {
 }
 
 export interface WebhookApp {
-  app: Express;
+  /** The request listener for the HTTPS server. */
+  app: RequestListener;
   lifecycle: Lifecycle;
   /** The fan-out over deps.sinks that the route writes to. */
   sink: RiskSink;
@@ -51,20 +53,16 @@ export function createApp(deps: AppDeps): WebhookApp {
     observers: deps.observers ?? [],
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
   };
+  const parse = admissionBodyParser(validate.bodyLimitBytes);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(stampArrival);
+  app.use(arrivalStamp);
   app.use(healthRouter(lifecycle));
-  app.use(validateRouter(validate));
+  app.use(validateRouter(validate, parse));
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, field: 'path' } });
   });
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const rejection = rejectionOfParserError(error, req.path);
-    if (rejection) return reject(validate, res, rejection);
-    deps.logger.error({ path: req.path, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'internal error');
-    res.status(500).json(errorBody({ status: 500, code: 'INTERNAL', message: 'internal error (see the riskgate log)', field: '', path: req.path }));
-  });
-  return { app, lifecycle, sink };
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => answerError(validate, res, error, req.path));
+  return { app: withReviewFastPath(validate, parse, app), lifecycle, sink };
 }

@@ -1,14 +1,15 @@
 // POST /validate, /validate/enforce, /validate/observe: parse, review, append risk events to the sink, answer, notify observers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Policy } from '../engine/policy.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import type { Rule } from '../rules/rule.js';
 import { refusingOversizedBodies } from './body-limit.js';
-import type { BodyParser } from './body-limit.js';
 import type { InputRejection } from './input-error.js';
-import { emptyBody, errorBody, isDecodeError, rejectionOfDecodeError, unsupportedContentType } from './input-error.js';
+import { emptyBody, errorBody, isDecodeError, rejectionOfDecodeError, rejectionOfParserError, unsupportedContentType } from './input-error.js';
+import { sendJson } from './json-answer.js';
 import type { Lifecycle } from './lifecycle.js';
 import { reviewAdmission } from './review.js';
 import type { ReviewResult } from './review.js';
@@ -28,6 +29,9 @@ export interface ValidateDeps {
   bodyLimitBytes: number;
 }
 
+/** body-parser's JSON parser: reads the body into `req.body`, or calls next with its error (too large, not JSON…). */
+export type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
 function notify(deps: ValidateDeps, call: (o: ReviewObserver) => void): void {
   for (const observer of deps.observers) {
     try {
@@ -38,12 +42,20 @@ function notify(deps: ValidateDeps, call: (o: ReviewObserver) => void): void {
   }
 }
 
-export function reject(deps: ValidateDeps, res: Response, rejection: InputRejection): void {
+export function reject(deps: ValidateDeps, res: ServerResponse, rejection: InputRejection): void {
   deps.logger.warn({ path: rejection.path, status: rejection.status, code: rejection.code, field: rejection.field }, 'bad admission request');
   if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
-  res.status(rejection.status).json(errorBody(rejection));
+  sendJson(res, rejection.status, errorBody(rejection));
   const durationMs = elapsedMs(res);
   notify(deps, (o) => o.onRejected?.(rejection, durationMs));
+}
+
+/** An error out of the parser or a handler: bad input gets its 4xx, anything else a 500 that names no internals. */
+export function answerError(deps: ValidateDeps, res: ServerResponse, error: unknown, path: string): void {
+  const rejection = rejectionOfParserError(error, path);
+  if (rejection) return reject(deps, res, rejection);
+  deps.logger.error({ path, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'internal error');
+  sendJson(res, 500, errorBody({ status: 500, code: 'INTERNAL', message: 'internal error (see the riskgate log)', field: '', path }));
 }
 
 function logReview(logger: Logger, result: ReviewResult, durationMs: number): void {
@@ -68,49 +80,52 @@ function logReview(logger: Logger, result: ReviewResult, durationMs: number): vo
   );
 }
 
-const BODY_BYTES = 'riskgateBodyBytes';
+/** Size of each parsed body, recorded by the parser's verify hook (body-parser turns an empty body into {}). */
+const bodyBytes = new WeakMap<ServerResponse, number>();
 
-function handle(deps: ValidateDeps, scope: ReviewScope, req: Request, res: Response): void {
-  if (!res.locals[BODY_BYTES]) return reject(deps, res, emptyBody(req.path));
+/** The one JSON parser of the three admission paths (3 MiB by default), for express routes and plain requests alike. */
+export function admissionBodyParser(limitBytes: number): BodyParser {
+  const json = express.json({
+    limit: limitBytes,
+    type: () => true,
+    strict: true,
+    verify: (_req, res, buf) => {
+      bodyBytes.set(res, buf.length);
+    },
+  }) as unknown as BodyParser;
+  return refusingOversizedBodies(json, limitBytes);
+}
+
+/** Reviews a parsed body and answers it; `path` names the request in rejections. */
+export function answerReview(deps: ValidateDeps, scope: ReviewScope, path: string, body: unknown, res: ServerResponse): void {
+  if (!bodyBytes.get(res)) return reject(deps, res, emptyBody(path));
   let result: ReviewResult;
   try {
-    result = reviewAdmission({ body: req.body as unknown, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope });
+    result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope });
   } catch (error) {
-    if (isDecodeError(error)) return reject(deps, res, rejectionOfDecodeError(error, req.path));
+    if (isDecodeError(error)) return reject(deps, res, rejectionOfDecodeError(error, path));
     throw error;
   }
   // The sink only appends (spool or buffered log): nothing slow happens before the answer, whatever ?timeout= says.
   if (result.riskEvents.length > 0) deps.sink.write(result.riskEvents);
   if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
-  res.json(result.response);
+  sendJson(res, 200, result.response);
   const durationMs = elapsedMs(res);
   logReview(deps.logger, result, durationMs);
   notify(deps, (o) => o.onReview?.(result, durationMs));
 }
 
-/** The three admission paths share one JSON parser (3 MiB by default) and one handler, differing only in scope. */
-export function validateRouter(deps: ValidateDeps): Router {
+/** The three admission paths as express routes: one parser and one handler, differing only in scope. */
+export function validateRouter(deps: ValidateDeps, parse: BodyParser): Router {
   const router = express.Router();
-  const json = refusingOversizedBodies(
-    express.json({
-      limit: deps.bodyLimitBytes,
-      type: () => true,
-      strict: true,
-      // body-parser turns an empty body into {}: remember its size so it is refused as empty, not as an invalid review.
-      verify: (_req, res, buf) => {
-        (res as Response).locals[BODY_BYTES] = buf.length;
-      },
-    }) as unknown as BodyParser,
-    deps.bodyLimitBytes,
-  );
   for (const { path, scope } of SCOPE_PATHS) {
     router.post(path, (req, res, next) => {
       // Refuse a wrong content type before reading the body, so a large non-JSON upload costs nothing.
       const type = req.is('application/json');
       if (type === null) return reject(deps, res, emptyBody(req.path));
       if (type === false) return reject(deps, res, unsupportedContentType(req.get('content-type'), req.path));
-      json(req, res, next);
-    }, (req, res) => handle(deps, scope, req, res));
+      parse(req, res, next);
+    }, (req: Request, res) => answerReview(deps, scope, req.path, req.body as unknown, res));
   }
   return router;
 }
