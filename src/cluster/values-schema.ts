@@ -85,6 +85,7 @@ export function valuesSchemaSkeleton(): Json {
       podAnnotations: stringMap,
       podLabels: stringMap,
       logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+      shutdownDelaySeconds: { type: 'integer', minimum: 0, maximum: 9 },
       extraArgs: { type: 'array', items: { type: 'string' } },
       extraEnv: objectList(['name']),
       extraVolumes: objectList(['name']),

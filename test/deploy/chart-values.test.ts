@@ -20,6 +20,7 @@ describe('values refused by helm', () => {
     ['deny on a metric rule', ['policy.rules.kubernetes-newly-seen-tcp-edge.action=deny'], '/policy/rules/kubernetes-newly-seen-tcp-edge/action'],
     ['an unknown key', ['webhook.failurePolicy=Ignore'], 'failurePolicy'],
     ['a single replica', ['replicaCount=1'], '/replicaCount'],
+    ['a shutdown delay that leaves no time to drain', ['shutdownDelaySeconds=15'], '/shutdownDelaySeconds'],
     ['cert-manager and a provided Secret', ['certManager.enabled=true', 'tls.existingSecret=mine', 'tls.caBundle=eA=='], 'pick one way to provide the certificate'],
     ['a provided Secret without its CA', ['tls.existingSecret=mine'], 'tls.existingSecret needs tls.caBundle'],
     ['half a provided certificate', ['tls.cert=abc'], 'tls.cert, tls.key and tls.ca go together'],
@@ -39,6 +40,16 @@ describe('values helm accepts', () => {
     const config = find(objects, 'ValidatingWebhookConfiguration') as Obj;
     expect(config.webhooks.map((w: Obj) => w.name)).toEqual(['enforce.riskgate.io']);
     expect(JSON.stringify(config.webhooks[0].rules)).not.toContain('pods/exec');
+  });
+
+  test('SIGTERM: the pod keeps answering 5 s with /readyz failing, and delay + drain fit in the grace period', () => {
+    const pod = (set: string[]) => (find(objectsOf(helmTemplate({ set })), 'Deployment') as Obj).spec.template.spec;
+    const flag = (args: string[], name: string) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]);
+    const byDefault = pod([]);
+    const args: string[] = byDefault.containers[0].args;
+    expect(flag(args, 'shutdown-delay')).toBe(5);
+    expect(flag(args, 'shutdown-delay') + flag(args, 'drain-timeout')).toBeLessThan(byDefault.terminationGracePeriodSeconds);
+    expect(flag(pod(['shutdownDelaySeconds=0']).containers[0].args, 'shutdown-delay')).toBe(0);
   });
 
   test('a policy change changes the pod template (the pods roll to the new policy)', () => {

@@ -135,7 +135,7 @@ describe('SIGTERM under load (real serve process, keep-alive TLS clients)', () =
     expect(answered.filter((o) => epoch(o.startedAt) > notReadyAt).length).toBeGreaterThan(0);
   });
 
-  test('without a shutdown delay (the chart\'s default): reviews already on their keep-alive connections are answered, not reset', async () => {
+  test("without a shutdown delay (serve's default, --shutdown-delay 0): reviews already on their keep-alive connections are answered, not reset", async () => {
     const { answered } = await sigtermDrill(join(tmp.dir, 'no-delay'), 0);
     expect(answered.length).toBeGreaterThanOrEqual(DRILL_REVIEWS);
   });
