@@ -60,13 +60,13 @@ class TlsHolder implements ServeTls {
   }
 }
 
-function tlsSource(options: ServeOptions, logger: Logger): { pair: PemPair; files: TlsFiles } {
+async function tlsSource(options: ServeOptions, logger: Logger): Promise<{ pair: PemPair; files: TlsFiles }> {
   if (options.tlsCert || options.tlsKey) {
     if (!options.tlsCert || !options.tlsKey) throw new RiskgateError('USAGE', '--tls-cert and --tls-key go together');
     const files = { cert: options.tlsCert, key: options.tlsKey };
     return { pair: readTlsFiles(files), files };
   }
-  const dev = ensureDevCertificates(options.certsDir, options.host);
+  const dev = await ensureDevCertificates(options.certsDir, options.host);
   logger.info({ certsDir: options.certsDir, ca: dev.files.ca, created: dev.created }, dev.created === 'none' ? 'reusing the dev certificate' : 'created a dev certificate');
   return { pair: readTlsFiles(dev.files), files: dev.files };
 }
@@ -117,7 +117,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   const rules = deps.rules ?? RULES;
   const store = new PolicyStore(rules, options.policy);
   logger.info({ policy: store.current().source, rules: summary(store.current()) }, 'policy loaded');
-  const source = tlsSource(options, logger);
+  const source = await tlsSource(options, logger);
   const tls = new TlsHolder(source.pair, source.files);
   const lifecycle = new Lifecycle();
   const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], shutdown: [] };

@@ -5,7 +5,6 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { RiskgateError } from '../riskgate-error.js';
-import { createCa, createServingCert } from './certificates.js';
 import type { PemPair } from './certificates.js';
 
 export interface TlsFiles {
@@ -88,15 +87,17 @@ export interface DevCertificates {
 
 /**
  * Reuses certs/ca.crt, ca.key, tls.crt, tls.key when they are valid for 30 more days and cover the names; otherwise
- * makes what is missing (a new CA only when the old one is unusable, so a trusted CA stays trusted).
+ * makes what is missing (a new CA only when the old one is unusable, so a trusted CA stays trusted). node-forge (11 MiB
+ * of a server's memory) is loaded only when something has to be made.
  */
-export function ensureDevCertificates(dir: string, host: string, now: Date = new Date()): DevCertificates {
+export async function ensureDevCertificates(dir: string, host: string, now: Date = new Date()): Promise<DevCertificates> {
   mkdirSync(dir, { recursive: true });
   const names = devSubjectNames(host);
   const files = { ca: join(dir, DEV_CERT_FILES.caCert), cert: join(dir, DEV_CERT_FILES.cert), key: join(dir, DEV_CERT_FILES.key) };
   let ca = readIfPresent(dir, DEV_CERT_FILES.caCert, DEV_CERT_FILES.caKey);
   let created: DevCertificates['created'] = 'none';
   if (!ca || !covers(ca.cert, { dnsNames: [], ipAddresses: [] }, now)) {
+    const { createCa } = await import('./certificates.js');
     ca = createCa({ commonName: 'riskgate local CA', now, days: CA_DAYS });
     writePair(dir, DEV_CERT_FILES.caCert, DEV_CERT_FILES.caKey, ca);
     created = 'ca+serving';
@@ -104,6 +105,7 @@ export function ensureDevCertificates(dir: string, host: string, now: Date = new
   const serving = readIfPresent(dir, DEV_CERT_FILES.cert, DEV_CERT_FILES.key);
   const signedByCa = serving !== undefined && issuedBy(serving.cert, ca.cert);
   if (created !== 'none' || !serving || !signedByCa || !covers(serving.cert, names, now)) {
+    const { createServingCert } = await import('./certificates.js');
     writePair(dir, DEV_CERT_FILES.cert, DEV_CERT_FILES.key, createServingCert({ ca, commonName: 'localhost', ...names, now, days: SERVING_DAYS }));
     if (created === 'none') created = 'serving';
   }

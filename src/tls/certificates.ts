@@ -83,10 +83,6 @@ export function createServingCert({ ca, commonName, dnsNames, ipAddresses, now, 
 }
 
 /** notAfter of a PEM certificate. */
-export function certificateExpiry(pem: string): Date {
-  return pki.certificateFromPem(pem).validity.notAfter;
-}
-
 /** The DNS names a Kubernetes Service is reached by: NAME, NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local. */
 export function serviceDnsNames(service: string, namespace: string, clusterDomain = 'cluster.local'): string[] {
   return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.${clusterDomain}`];

@@ -9,7 +9,7 @@ import { HecSink } from '../../src/sinks/hec-sink.js';
 import type { SinkObserver } from '../../src/sinks/sink-observer.js';
 import { SpoolSink } from '../../src/sinks/spool-sink.js';
 import { createCa } from '../../src/tls/certificates.js';
-import { certificateExpiry } from '../../src/tls/certificates.js';
+import { expiryOf } from '../../src/tls/certificate-lifetime.js';
 import { reviewAdmission } from '../../src/webhook/review.js';
 import { capturedReview } from '../fixture-path.js';
 import { sampleEvents } from '../sinks/risk-event-samples.js';
@@ -32,7 +32,7 @@ describe('riskgate /metrics', () => {
   const ca = createCa({ commonName: 'metrics-test', now: new Date(), days: 30 });
   let server: MetricsServer;
   let tmp: ReturnType<typeof tempDir>;
-  const metrics = riskgateMetrics({ certificateExpiry: () => certificateExpiry(ca.cert) });
+  const metrics = riskgateMetrics({ certificateExpiry: () => expiryOf(ca.cert) });
   let exposition: Exposition;
   let droppedByHec = 0;
   let queuedInHec = 0;
