@@ -25,5 +25,5 @@ COPY package.json ./
 # The image's "node" user, by number so Kubernetes can check runAsNonRoot.
 USER 1000:1000
 EXPOSE 8443
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/dist/cli/main.js"]
 CMD ["serve", "--host", "0.0.0.0"]

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVE_NODE_FLAGS } from './serve-node-flags.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { createCa, createServingCert } = await import(join(repo, 'dist/tls/certificates.js'));
@@ -61,7 +62,7 @@ async function startServer(dir) {
   // stdout (logs and every risk event line) goes to a file: the bench reads it after the run, not during it.
   const out = openSync(files.log, 'w');
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--tls-cert', files.cert, '--tls-key', files.key, '--policy', files.policy, '--data-dir', files.data, '--drain-timeout', '10'];
-  const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), ...args], { stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, join(repo, 'dist/cli/main.js'), ...args], { stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReviewConnection, closedLoop, openLoop, percentile } from './keep-alive-review-client.mjs';
+import { SERVE_NODE_FLAGS } from './serve-node-flags.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
@@ -159,6 +160,7 @@ async function startWebhook(dir, pki, logFile) {
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const args = [
+    ...SERVE_NODE_FLAGS,
     ...(flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', flags['cpu-prof']] : []),
     join(repo, 'dist/cli/main.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', pki.cert, '--tls-key', pki.key,
     '--policy', policyFile, '--data-dir', join(dir, 'data'), '--metrics-port', '0', '--log-level', 'info', '--drain-timeout', '5',

@@ -39,7 +39,16 @@ describe('Dockerfile', () => {
     const deps = all.find((s) => s.name === depsStage)!;
     expect(deps.lines.join('\n')).toMatch(/npm ci --omit=dev/);
     expect(final.lines.some((l) => /^RUN .*npm (ci|install)/.test(l))).toBe(false);
-    expect(final.lines).toContain('ENTRYPOINT ["node", "/app/dist/cli/main.js"]');
+    expect(final.lines).toContain('ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/dist/cli/main.js"]');
+  });
+
+  test('serve runs with the same node flags in the image, under npm start and in the benches', () => {
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    const imageFlags = entrypoint.slice(1, -1);
+    const start = (pkg as unknown as { scripts: Record<string, string> }).scripts['start']!.split(' ');
+    expect(start.slice(1, start.indexOf('dist/cli/main.js'))).toEqual(imageFlags);
+    const benchFlags = /SERVE_NODE_FLAGS = (\[.*\]);/.exec(readFileSync(join(ROOT, 'bench', 'serve-node-flags.mjs'), 'utf8'))![1]!;
+    expect(JSON.parse(benchFlags.replace(/'/g, '"'))).toEqual(imageFlags);
   });
 
   test('the base image is the Node major the project runs on, and the chart default image is riskgate:<package version>', () => {
