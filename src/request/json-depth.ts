@@ -15,7 +15,42 @@ export type JsonPath = Array<string | number>;
  * stack overflow.
  */
 export function tooDeepPath(root: unknown, limit: number = MAX_JSON_DEPTH): JsonPath | undefined {
-  if (typeof root !== 'object' || root === null) return undefined;
+  if (typeof root !== 'object' || root === null || !nestsDeeperThan(root, limit)) return undefined;
+  return firstDeepPath(root, limit);
+}
+
+/**
+ * Whether a container sits deeper than `limit` containers: the check every request pays, so it allocates nothing per
+ * entry (the path is only worked out, by firstDeepPath, for the rare value that fails).
+ */
+function nestsDeeperThan(root: object, limit: number): boolean {
+  const containers: object[] = [root];
+  const depths: number[] = [1];
+  while (containers.length > 0) {
+    const container = containers.pop()!;
+    const depth = depths.pop()!;
+    if (Array.isArray(container)) {
+      for (const child of container as unknown[]) {
+        if (typeof child !== 'object' || child === null) continue;
+        if (depth >= limit) return true;
+        containers.push(child);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    for (const key in container) {
+      if (!Object.prototype.hasOwnProperty.call(container, key)) continue;
+      const child = (container as Record<string, unknown>)[key];
+      if (typeof child !== 'object' || child === null) continue;
+      if (depth >= limit) return true;
+      containers.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
+function firstDeepPath(root: object, limit: number): JsonPath | undefined {
   // One frame per open container: its child entries not yet visited, and the key it sits under in its parent.
   const stack: Array<{ children: Array<[string | number, unknown]>; next: number; key: string | number }> = [{ children: entriesOf(root), next: 0, key: '' }];
   while (stack.length > 0) {
