@@ -199,18 +199,19 @@ try {
   const lostInLog = compare('stdout risk-event lines', await loggedEventUids(server.files.log), expected);
   const store = readEventStore(server.files.data);
   const lostInStore = compare('local event store', store.events.map((e) => e.fields.uid), expected);
-  console.log(`  events lost: ${lostInLog} in the log stream, ${lostInStore} in the local store${store.skippedLines ? ` (${store.skippedLines} unreadable lines)` : ''}`);
-  if (lostInStore > 0) {
-    // The store keeps the newest 64 MiB of segments: what it lacks must be each client's oldest events, not holes.
-    const stored = new Set(store.events.map((e) => e.fields.uid));
-    const holes = Array.from({ length: clients }, (_, n) => {
-      const mine = [...expected].filter((u) => u.startsWith(`soak-${n}-`)).map((u) => Number(u.split('-')[2])).sort((a, b) => a - b);
-      const firstKept = mine.findIndex((i) => stored.has(`soak-${n}-${i}`));
-      return firstKept === -1 ? 0 : mine.slice(firstKept).filter((i) => !stored.has(`soak-${n}-${i}`)).length;
-    }).reduce((a, b) => a + b, 0);
-    console.log(`  local store: the oldest ${lostInStore} rolled out by its 64 MiB archive cap; holes among the newest: ${holes}`);
-  }
-  process.exitCode = errorCount > 0 || lostInLog > 0 ? 1 : 0;
+  // The store keeps the newest 64 MiB of archived segments (the auditor view's retention): what it lacks must be each
+  // client's oldest events, rolled out by that cap; a missing event among the newest is a lost one.
+  const stored = new Set(store.events.map((e) => e.fields.uid));
+  const holes = Array.from({ length: clients }, (_, n) => {
+    const mine = [...expected].filter((u) => u.startsWith(`soak-${n}-`)).map((u) => Number(u.split('-')[2])).sort((a, b) => a - b);
+    const firstKept = mine.findIndex((i) => stored.has(`soak-${n}-${i}`));
+    return firstKept === -1 ? mine.length : mine.slice(firstKept).filter((i) => !stored.has(`soak-${n}-${i}`)).length;
+  }).reduce((a, b) => a + b, 0);
+  const rolledOut = lostInStore - holes;
+  if (store.skippedLines) console.log(`  local event store: ${store.skippedLines} unreadable lines`);
+  if (rolledOut > 0) console.log(`  local store retention: the oldest ${rolledOut} events rolled out by its 64 MiB archive cap (they are in the log stream)`);
+  console.log(`  events lost: ${lostInLog + holes} (${lostInLog} missing from the log stream, ${holes} missing among the local store's newest)`);
+  process.exitCode = errorCount > 0 || lostInLog > 0 || holes > 0 ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
