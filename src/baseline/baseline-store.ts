@@ -1,10 +1,10 @@
 // The persisted metric baseline: last sighting of every edge, the warm-up start and reported shells, in an embedded store.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nedb from '@seald-io/nedb';
 import type { EdgeBaseline, ReportLedger } from '../engine/detect-metrics.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { lockSpool } from '../sinks/spool-lock.js';
+import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export interface BaselineStoreOptions {
   /** Directory of the store (`<data dir>/baseline`); absent: in memory only (nothing survives the process). */
@@ -67,7 +67,7 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
     let db: Datastore;
     if (options.dir) {
       try {
-        mkdirSync(options.dir, { recursive: true });
+        makeDirectoryTree(options.dir);
       } catch (error) {
         throw new RiskgateError('baseline-dir', `cannot create the baseline directory ${options.dir}: ${(error as Error).message}`);
       }

@@ -1,5 +1,5 @@
 // Runs `riskgate spl`: loads the policy, renders the chosen format from the rule data, prints it or writes it under --out.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defaultPolicy } from '../engine/policy.js';
@@ -13,6 +13,7 @@ import { escuYamlFiles } from '../spl/escu-yaml.js';
 import { activeRules, toSpl } from '../spl/to-spl.js';
 import type { MetricSearchWriter, SplExport } from '../spl/to-spl.js';
 import { DEFAULT_APP_ID, splunkAppFiles } from '../spl/to-splunk-app.js';
+import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export const SPL_FORMATS = ['spl', 'escu', 'splunk-app'] as const;
 export type SplFormat = (typeof SPL_FORMATS)[number];
@@ -79,7 +80,7 @@ async function writeFiles(out: string, files: readonly GeneratedFile[]): Promise
   for (const file of files) {
     const path = join(out, ...file.path.split('/'));
     try {
-      await mkdir(dirname(path), { recursive: true });
+      makeDirectoryTree(dirname(path));
       await writeFile(path, file.content);
     } catch (error) {
       throw new RiskgateError('SPL_WRITE', `${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);

@@ -1,8 +1,9 @@
 // Writes certificate and key files atomically (temporary file, then rename) with their modes, so a watcher never reads half a file.
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RiskgateError } from '../riskgate-error.js';
+import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export interface PemFile {
   name: string;
@@ -29,7 +30,7 @@ async function exists(path: string): Promise<boolean> {
  * also finds its key.
  */
 export async function writePemFiles(dir: string, files: readonly PemFile[], overwrite: boolean): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  makeDirectoryTree(dir);
   const paths = files.map((f) => join(dir, f.name));
   if (!overwrite) {
     const present = [];

@@ -1,5 +1,5 @@
 // The durable on-disk spool: risk events appended to segment files (page cache at once, fsync'd in batches), read by delivery from a checkpoint, size-capped by dropping the oldest.
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, close as closeFd } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, statSync, writeSync, close as closeFd } from 'node:fs';
 import { join } from 'node:path';
 import type { RiskEvent } from '../outputs/risk-event.js';
 import { RiskgateError } from '../riskgate-error.js';
@@ -8,6 +8,7 @@ import { readCheckpoint, writeCheckpoint, type SpoolPosition } from './spool-che
 import { lockSpool } from './spool-lock.js';
 import type { SinkLog } from './sink-log.js';
 import type { SinkObserver } from './sink-observer.js';
+import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export interface SpoolOptions {
   /** The data directory: `spool/` (pending segments + checkpoint) and `delivered/` (the archive) live under it. */
@@ -62,8 +63,8 @@ export class EventSpool {
   constructor(private readonly options: SpoolOptions) {
     this.spoolDir = join(options.dataDir, 'spool');
     this.archiveDir = join(options.dataDir, 'delivered');
-    mkdirSync(this.spoolDir, { recursive: true });
-    mkdirSync(this.archiveDir, { recursive: true });
+    makeDirectoryTree(this.spoolDir);
+    makeDirectoryTree(this.archiveDir);
     this.unlock = lockSpool(this.spoolDir);
     this.segmentBytes = segmentBytesFor(options.maxBytes);
     this.checkpoint = readCheckpoint(this.spoolDir);

@@ -1,11 +1,12 @@
 // The serving certificate on disk: reads --tls-cert/--tls-key, or creates (and next time reuses) a dev CA + certificate under certs/.
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { RiskgateError } from '../riskgate-error.js';
 import type { PemPair } from './certificates.js';
+import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export interface TlsFiles {
   cert: string;
@@ -91,7 +92,7 @@ export interface DevCertificates {
  * of a server's memory) is loaded only when something has to be made.
  */
 export async function ensureDevCertificates(dir: string, host: string, now: Date = new Date()): Promise<DevCertificates> {
-  mkdirSync(dir, { recursive: true });
+  makeDirectoryTree(dir);
   const names = devSubjectNames(host);
   const files = { ca: join(dir, DEV_CERT_FILES.caCert), cert: join(dir, DEV_CERT_FILES.cert), key: join(dir, DEV_CERT_FILES.key) };
   let ca = readIfPresent(dir, DEV_CERT_FILES.caCert, DEV_CERT_FILES.caKey);
