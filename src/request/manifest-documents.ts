@@ -1,31 +1,15 @@
 // Manifest text → Kubernetes objects with line and column: multi-document YAML, JSON, List kinds and top-level arrays.
 import { isMap, isSeq } from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
-import { clipText, fieldName } from './field-name.js';
-import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
+import { clipText } from './field-name.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
+import { isList, objectProblem } from './manifest-object.js';
+import type { ManifestProblem, ParsedManifest } from './manifest-object.js';
+import { fastParseManifestText } from './yaml-fast-path.js';
 import { readYamlStream } from './yaml-stream.js';
 
-/** One object of a manifest, positioned at its first key (1-based line and column). */
-export interface ManifestObject {
-  object: JsonObject;
-  line: number;
-  column: number;
-}
-
-/** A document (or a List item) that cannot be checked; the other documents of the text still are. */
-export interface ManifestProblem {
-  code: 'MANIFEST_YAML' | 'MANIFEST_NOT_AN_OBJECT' | 'MANIFEST_MISSING_FIELD' | 'MANIFEST_BAD_FIELD';
-  line: number;
-  column: number;
-  message: string;
-}
-
-export interface ParsedManifest {
-  objects: ManifestObject[];
-  problems: ManifestProblem[];
-}
+export type { ManifestObject, ManifestProblem, ParsedManifest } from './manifest-object.js';
 
 /** Aliases expanded per document at most (the `yaml` default): stops a billion-laughs document. */
 const MAX_ALIAS_COUNT = 100;
@@ -49,39 +33,6 @@ function positionOf(lines: LineCounter, offset: number): Position {
 function nodeStart(node: unknown, fallback: number): number {
   const range = (node as Node | null | undefined)?.range;
   return range ? range[0] : fallback;
-}
-
-/** Checks the fields every Kubernetes object needs; returns what is wrong, or undefined. */
-function objectProblem(value: JsonValue): Pick<ManifestProblem, 'code' | 'message'> | undefined {
-  if (!isJsonObject(value)) return { code: 'MANIFEST_NOT_AN_OBJECT', message: `not a Kubernetes object (a ${describe(value)} instead of a mapping with apiVersion and kind)` };
-  // Aliases can nest a document deeper than its text does; the engine walks objects recursively.
-  const deep = tooDeepPath(value);
-  if (deep) return { code: 'MANIFEST_BAD_FIELD', message: `${fieldName(deep)} is nested more than ${MAX_JSON_DEPTH} levels deep` };
-  for (const field of ['apiVersion', 'kind'] as const) {
-    const v = value[field];
-    if (v === undefined || v === null) return { code: 'MANIFEST_MISSING_FIELD', message: `${field} is missing` };
-    if (typeof v !== 'string' || v === '') return { code: 'MANIFEST_BAD_FIELD', message: `${field} must be a non-empty string` };
-  }
-  const metadata = value['metadata'];
-  if (metadata === undefined || metadata === null) return undefined;
-  if (!isJsonObject(metadata)) return { code: 'MANIFEST_BAD_FIELD', message: 'metadata must be a mapping' };
-  for (const field of ['name', 'namespace', 'generateName'] as const) {
-    const v = metadata[field];
-    if (v !== undefined && v !== null && typeof v !== 'string') return { code: 'MANIFEST_BAD_FIELD', message: `metadata.${field} must be a string` };
-  }
-  return undefined;
-}
-
-function describe(value: JsonValue): string {
-  if (Array.isArray(value)) return 'list';
-  if (value === null) return 'null';
-  return typeof value;
-}
-
-/** `kind: List` (or any `…List` with items), as `kubectl get -o yaml` writes: its items are the objects. */
-function isList(value: JsonObject): boolean {
-  const kind = value['kind'];
-  return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items']);
 }
 
 class Collector {
@@ -135,8 +86,14 @@ class Collector {
 /**
  * Parses a manifest text. YAML 1.1, as kubectl's YAML reader (go-yaml v2) reads manifests: `yes`/`no`/`on`/`off`
  * are booleans and `<<` merge keys work. JSON is YAML, so `.json` files take the same path and keep positions.
+ * Plain manifests take a faster reader that gives exactly the same result (test/request/yaml-fast-path.test.ts).
  */
 export function parseManifestText(text: string): ParsedManifest {
+  return fastParseManifestText(text) ?? parseManifestTextWithYaml(text);
+}
+
+/** The `yaml` path alone: the reference the fast path (yaml-fast-path.ts) must equal, and its fallback. */
+export function parseManifestTextWithYaml(text: string): ParsedManifest {
   const { entries, lines } = readYamlStream(text, { version: '1.1', prettyErrors: false, uniqueKeys: true });
   const collector = new Collector(lines);
   for (const entry of entries) {

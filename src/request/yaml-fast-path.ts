@@ -1,0 +1,53 @@
+// Fast path of parseManifestText: plain block-mapping manifests read by js-yaml with the `yaml` YAML 1.1 scalar rules; undefined whenever it cannot promise the `yaml` path's exact result.
+import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+import { tooDeepPath } from './json-depth.js';
+import type { JsonValue } from './json-value.js';
+import { isJsonObject } from './json-value.js';
+import { isList, objectProblem } from './manifest-object.js';
+import type { ParsedManifest } from './manifest-object.js';
+import { plainDocuments } from './plain-yaml-layout.js';
+import { resolvePlainScalar } from './yaml-1-1-scalars.js';
+
+/** Every plain scalar goes through the `yaml` YAML 1.1 tags; quoted scalars stay strings in both parsers. */
+const PLAIN_SCALAR = new Type('tag:riskgate,2025:yaml-1.1-plain', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string',
+  construct: (data: string) => resolvePlainScalar(data),
+});
+
+const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_SCALAR] });
+
+/** How many texts each path took in this thread: the bench and the tests check that plain manifests stay fast. */
+export const fastPathCounts = { fast: 0, fallback: 0 };
+
+function loadDocument(text: string): unknown {
+  try {
+    return load(text, { schema: SCHEMA, json: false });
+  } catch {
+    // A js-yaml error, a duplicate key, or a FastPathRefusal from a scalar: the `yaml` path reports or reads it.
+    return undefined;
+  }
+}
+
+/**
+ * The ParsedManifest parseManifestText gives for `text`, when the text is plain (plainDocuments) and every document
+ * is a mapping with apiVersion-and-kind checks decidable here (not a List, not too deep); otherwise undefined.
+ */
+export function fastParseManifestText(text: string): ParsedManifest | undefined {
+  const documents = plainDocuments(text);
+  const result: ParsedManifest | undefined = documents && { objects: [], problems: [] };
+  for (const document of documents ?? []) {
+    if (!document.start) continue;
+    const value = loadDocument(document.text) as JsonValue | undefined;
+    if (value === undefined || !isJsonObject(value) || isList(value) || tooDeepPath(value)) {
+      fastPathCounts.fallback++;
+      return undefined;
+    }
+    const problem = objectProblem(value);
+    if (problem) result!.problems.push({ ...problem, ...document.start });
+    else result!.objects.push({ object: value, ...document.start });
+  }
+  if (result) fastPathCounts.fast++;
+  else fastPathCounts.fallback++;
+  return result;
+}
