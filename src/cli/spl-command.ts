@@ -11,7 +11,9 @@ export function registerSplCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'what to write').choices(['spl', 'escu', 'splunk-app']).default('spl'))
     .option('--out <dir>', 'write files into this folder instead of printing (required for splunk-app)')
     .option('--app-id <id>', 'folder name and id of the Splunk app (default riskgate_kubernetes)')
-    .action(async (options: { policy?: string; rule?: string; format: 'spl' | 'escu' | 'splunk-app'; out?: string; appId?: string }) => {
+    .option('--baseline-window <duration>', 'newly seen TCP edge: the baseline its search compares with, as serve --baseline-window (default 30d)')
+    .option('--shells <list>', 'shell on worker node: seed (sh,bash,csh,tcsh), extended (+dash,zsh,ash,ksh) or a comma list, as serve --shells (default seed)')
+    .action(async (options: { policy?: string; rule?: string; format: 'spl' | 'escu' | 'splunk-app'; out?: string; appId?: string; baselineWindow?: string; shells?: string }) => {
       const { runSplExport, SplUsageError } = await import('./spl-export.js');
       const { RiskgateError } = await import('../riskgate-error.js');
       try {

@@ -7,13 +7,16 @@ import type { Policy } from '../engine/policy.js';
 import { readPolicyFile } from '../policy/policy-store.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { RULES, findRule } from '../rules/catalog.js';
-import type { MetricRule, Rule } from '../rules/rule.js';
+import type { Rule } from '../rules/rule.js';
 import type { GeneratedFile } from '../spl/escu-yaml.js';
 import { escuYamlFiles } from '../spl/escu-yaml.js';
 import { activeRules, toSpl } from '../spl/to-spl.js';
 import type { MetricSearchWriter, SplExport } from '../spl/to-spl.js';
 import { DEFAULT_APP_ID, splunkAppFiles } from '../spl/to-splunk-app.js';
 import { makeDirectoryTree } from '../files/directory-tree.js';
+import { metricOptions } from '../engine/metric-options.js';
+import { metricSearch } from '../spl/metric-spl.js';
+import type { MetricSplOptions } from '../spl/metric-spl.js';
 
 export const SPL_FORMATS = ['spl', 'escu', 'splunk-app'] as const;
 export type SplFormat = (typeof SPL_FORMATS)[number];
@@ -24,24 +27,30 @@ export interface SplOptions {
   format: SplFormat;
   out?: string;
   appId?: string;
+  /** `--baseline-window 7d`: the newly seen TCP edge search's baseline. */
+  baselineWindow?: string;
+  /** `--shells extended`: the shell-on-worker-node search's executables. */
+  shells?: string;
 }
 
 export class SplUsageError extends RiskgateError {}
 
 /**
- * The mstats writer of metric rules, `metricSearch(rule, policy)` of src/spl/metric-spl.ts (issue 7), looked up at
- * run time so that this command also works in a tree without it (metric rules are then reported as left out).
+ * The mstats writer of the metric rules with the detectors' settings that shape their searches (`--baseline-window`,
+ * `--shells`, read as `serve` and `detect-metrics` read them); without them, the rules' defaults (seed 004 as ESCU wrote it).
  */
-async function metricSearchWriter(): Promise<MetricSearchWriter | undefined> {
-  const specifier = '../spl/metric-spl.js';
+function metricSearchWriter(options: SplOptions): MetricSearchWriter {
+  const splOptions: MetricSplOptions = {};
   try {
-    const module = (await import(specifier)) as { metricSearch?: unknown };
-    if (typeof module.metricSearch !== 'function') return undefined;
-    const write = module.metricSearch as (rule: MetricRule, policy: Policy) => unknown;
-    return (rule, policy) => String(write(rule, policy));
-  } catch {
-    return undefined;
+    const settings = metricOptions(RULES, { baselineWindow: options.baselineWindow, shells: options.shells });
+    if (options.baselineWindow !== undefined) splOptions.baselineWindowSeconds = Math.round(settings.baselineWindowMs / 1000);
+    if (options.shells !== undefined) splOptions.shells = [...settings.shells];
+  } catch (error) {
+    if (error instanceof RiskgateError) throw new SplUsageError('SPL_USAGE', error.message);
+    throw error;
   }
+  if (splOptions.baselineWindowSeconds === 0) throw new SplUsageError('SPL_USAGE', '--baseline-window: give a window longer than 0s');
+  return (rule, policy) => metricSearch(rule, policy, splOptions);
 }
 
 function loadPolicy(file: string | undefined): Policy {
@@ -98,7 +107,7 @@ export async function runSplExport(options: SplOptions, stdout: (text: string) =
   if (options.format === 'splunk-app' && !options.out) throw new SplUsageError('SPL_USAGE', '--format splunk-app writes a folder: give --out DIR');
   const policy = loadPolicy(options.policy);
   const rules = selectedRules(policy, options.rule);
-  const exported = toSpl(rules, policy, await metricSearchWriter());
+  const exported = toSpl(rules, policy, metricSearchWriter(options));
   for (const { rule, reason } of exported.skipped) stderr(`riskgate spl: ${rule.id} left out: ${reason}\n`);
   if (!options.out) {
     stdout(printed(exported, options));

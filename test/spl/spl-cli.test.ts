@@ -51,6 +51,23 @@ describe('riskgate spl', () => {
     expect(parseConf(readFileSync(join(dir, 'apps', 'my_riskgate', 'default', 'app.conf'), 'utf8')).find((s) => s.name === 'package')?.values['id']).toBe('my_riskgate');
   });
 
+  test('--baseline-window and --shells shape the metric searches as they shape the detectors; bad values exit 2', async () => {
+    const defaults = await riskgate(['spl', '--rule', 'kubernetes-newly-seen-tcp-edge']);
+    expect(defaults.stdout).toContain('earliest=-30d latest=-1h');
+    const week = await riskgate(['spl', '--rule', 'kubernetes-newly-seen-tcp-edge', '--baseline-window', '7d']);
+    expect([week.code, week.stdout.includes('earliest=-7d latest=-1h')]).toEqual([0, true]);
+    const shells = await riskgate(['spl', '--rule', 'kubernetes-shell-running-on-worker-node', '--shells', 'extended']);
+    expect(shells.code).toBe(0);
+    expect(shells.stdout).toContain('process.executable.name IN ("sh","bash","csh","tcsh","dash","zsh","ash","ksh")');
+    const app = join(dir, 'app-7d');
+    expect((await riskgate(['spl', '--format', 'splunk-app', '--out', app, '--baseline-window', '7d'])).code).toBe(0);
+    const saved = parseConf(readFileSync(join(app, 'riskgate_kubernetes', 'default', 'savedsearches.conf'), 'utf8'));
+    expect(saved.find((s) => s.values['search']?.includes('tcp.packets'))?.values['search']).toContain('earliest=-7d');
+    const bad = await riskgate(['spl', '--baseline-window', 'a week']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'riskgate spl: --baseline-window: "a week" is not a duration (a whole number with ms, s, m, h or d, e.g. 30d)\n']);
+    expect((await riskgate(['spl', '--shells', 'b;ash'])).code).toBe(2);
+  });
+
   test('usage errors exit 2: unknown rule, splunk-app without --out, bad --app-id, unknown format; an off rule exits 1', async () => {
     expect((await riskgate(['spl', '--rule', 'nope'])).code).toBe(2);
     expect((await riskgate(['spl', '--format', 'splunk-app'])).stderr).toBe('riskgate spl: --format splunk-app writes a folder: give --out DIR\n');
