@@ -20,7 +20,7 @@ const MAX_KEY_LENGTH = 256;
  * non-printable characters, byte-order marks, line separators and lone or paired surrogates (the parsers
  * may differ on what is printable), backslashes (escapes), and the prototype key.
  */
-const REFUSED_CHARACTER = /[\t\r\\\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
+export const REFUSED_CHARACTER = /[\t\r\\\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
 // Sticky (`y`): each is tried at lastIndex, so no line is sliced.
 const PLAIN_KEY = /[A-Za-z0-9_][A-Za-z0-9_./-]*/y;

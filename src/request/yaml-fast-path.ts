@@ -1,5 +1,6 @@
 // Fast path of parseManifestText: plain block-mapping manifests read by js-yaml with the `yaml` YAML 1.1 scalar rules; undefined whenever it cannot promise the `yaml` path's exact result.
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
+import { fastParseJsonManifest } from './json-fast-path.js';
 import { tooDeepPath } from './json-depth.js';
 import type { JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
@@ -27,10 +28,11 @@ function loadDocument(text: string): unknown {
 }
 
 /**
- * The ParsedManifest parseManifestText gives for `text`, when the text is plain (plainDocuments) and every document
- * is a mapping with apiVersion-and-kind checks decidable here (not a List, not too deep); otherwise undefined.
+ * The ParsedManifest parseManifestText gives for `text`, when the text is one JSON object (json-fast-path.ts), or
+ * when it is plain YAML (plainDocuments) and every document is a mapping with apiVersion-and-kind checks decidable here (not a List, not too deep); otherwise undefined.
  */
 export function fastParseManifestText(text: string): ParsedManifest | undefined {
+  if (text.trimStart().startsWith('{')) return fastParseJsonManifest(text);
   const documents = plainDocuments(text);
   if (!documents) return undefined;
   const result: ParsedManifest = { objects: [], problems: [] };

@@ -1,7 +1,8 @@
-// Parity of the manifest fast path (js-yaml + the `yaml` YAML 1.1 scalar rules) with the `yaml` path: every repository manifest, generated Kubernetes-like texts with tricky scalars, hostile texts.
+// Parity of the manifest fast paths (js-yaml with the `yaml` YAML 1.1 scalar rules, JSON.parse) with the `yaml` path: every repository manifest, generated Kubernetes-like YAML and JSON texts with tricky scalars, hostile texts.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type { ParsedManifest } from '../../src/request/manifest-documents.js';
 import { parseManifestText, parseManifestTextWithYaml } from '../../src/request/manifest-documents.js';
@@ -22,12 +23,22 @@ function manifestFiles(dir: string): string[] {
     });
 }
 
-/** The fast result, when the fast path answers, equals the `yaml` path's to the last key, number sign and position. */
+/**
+ * Deep equality to the last key, number sign (-0) and prototype. Not toStrictEqual: it compares `.constructor`, which
+ * a manifest's own `constructor` key shadows, so two equal objects holding `constructor: {}` would differ.
+ */
+function expectSame(actual: ParsedManifest, expected: ParsedManifest): void {
+  if (isDeepStrictEqual(actual, expected)) return;
+  expect(actual).toEqual(expected);
+  throw new Error(`equal but not strictly equal (-0 against 0?): ${inspect(actual, { depth: 8 })} against ${inspect(expected, { depth: 8 })}`);
+}
+
+/** The fast result, when the fast path answers, equals the `yaml` path's, values and positions alike. */
 function expectParity(text: string): ParsedManifest | undefined {
   const reference = parseManifestTextWithYaml(text);
   const fast = fastParseManifestText(text);
-  if (fast !== undefined) expect(fast).toStrictEqual(reference);
-  expect(parseManifestText(text)).toStrictEqual(reference);
+  if (fast !== undefined) expectSame(fast, reference);
+  expectSame(parseManifestText(text), reference);
   return fast;
 }
 
@@ -52,7 +63,7 @@ const TRICKY_SCALARS = [
 /** What the fast subset refuses or js-yaml reads differently: timestamps, indicators, aliases, tags, lone dashes. */
 const REFUSED_SCALARS = ['2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '12:30:00', '-', '+', '*.example.com', '@at', '`tick`', '%pct', '!bang', '&anchor', '*alias', '|', '>', '?', ':', 'a: b', 'a:', '::1', '__proto__', '---x'];
 const QUOTED = [...TRICKY_SCALARS, ...REFUSED_SCALARS].flatMap((s) => [(s.includes('"') ? `'${s}'` : `"${s}"`), `'${s.replace(/'/g, "''")}'`]);
-const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'spec', 'type', 'ports', 'port', 'app.kubernetes.io/name', 'x-y_z', 'yes', 'on', 'n', '1', '0777', '0x1F', '1:30', '1.5', '.inf', '"quoted"', "'single'", '"a: b"', '""', 'a'];
+const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'spec', 'type', 'ports', 'port', 'app.kubernetes.io/name', 'x-y_z', 'yes', 'on', 'n', '1', '0777', '0x1F', '1:30', '1.5', '.inf', '"quoted"', "'single'", '"a: b"', '""', 'a', 'constructor', 'toString', 'hasOwnProperty'];
 /** Keys the fast subset refuses (null keys, merge keys, complex and spaced keys) or that make a List. */
 const ODD_KEYS = ['items', '~', 'null', '<<', '?', 'a b', '-'];
 const key = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_KEYS) });
@@ -136,6 +147,27 @@ const multiDocument = fc
   .tuple(fc.array(fc.tuple(manifest, separator), { minLength: 1, maxLength: 3 }), fc.constantFrom('', '\n', '\n---\n', '\n# end\n'))
   .map(([docs, end]) => docs.map(([doc, sep], i) => (i === 0 ? doc : `${sep}\n${doc}`)).join('\n') + end);
 
+/** Number tokens JSON and YAML 1.1 could read differently: exponents, signs, zeros, past 2^53, past the double range. */
+const NUMBER_TOKENS = ['0', '-0', '1.0', '1e5', '1E400', '-1E400', '2E+3', '0.1e-5', '12345678901234567890', '123456789012345678901234567890.5e-3', '0.30000000000000004', '9007199254740993', '5e-324', '1e-400'];
+const jsonScalar = fc.oneof(
+  fc.constantFrom(...NUMBER_TOKENS).map((raw) => ({ raw })),
+  fc.oneof(fc.double(), fc.integer(), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom(...TRICKY_SCALARS), fc.boolean(), fc.constant(null)).map((v) => ({ raw: JSON.stringify(v) ?? 'null' })),
+);
+/** One JSON object as kubectl or a hand would write it: compact or indented, leading blank lines, raw number tokens, sometimes a duplicate key. */
+const jsonManifest = fc
+  .record({
+    kind: fc.constantFrom('Service', 'DaemonSet', 'List', ''),
+    fields: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS, 'kind', 'metadata', 'items'), fc.string({ maxLength: 6 })), jsonScalar), { maxLength: 6 }),
+    nested: fc.array(jsonScalar, { maxLength: 4 }),
+    layout: fc.constantFrom('', '\n', '\n  ', '\n    '),
+    lead: fc.constantFrom('', '\n', '  ', '\n\n   '),
+    tail: fc.constantFrom('', '\n', '\n\n', '\n---\n{}', ' x'),
+  })
+  .map(({ kind, fields, nested, layout, lead, tail }) => {
+    const entries = [`"apiVersion": "v1"`, `"kind": ${JSON.stringify(kind)}`, ...fields.map(([k, v]) => `${JSON.stringify(k)}: ${v.raw}`), `"spec": {"list": [${nested.map((v) => v.raw).join(', ')}]}`];
+    return `${lead}{${layout}${entries.join(`,${layout}`)}${layout.replace(/ +$/, '')}}${tail}`;
+  });
+
 describe('manifest fast path', () => {
   test('every manifest file of the repository: the same ParsedManifest as the yaml path, and most take the fast path', () => {
     const files = MANIFEST_FOLDERS.flatMap((folder) => manifestFiles(join(REPO, folder)));
@@ -160,6 +192,17 @@ describe('manifest fast path', () => {
       fuzzParams(RUNS * 10),
     );
     // Not vacuous: a good share of the generated texts stay in the fast subset.
+    expect(fast).toBeGreaterThan(RUNS / 2);
+  });
+
+  test('generated JSON manifests: number tokens, unicode strings, layouts, duplicate keys, trailing documents', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(jsonManifest, (text) => {
+        if (expectParity(text) !== undefined) fast++;
+      }),
+      fuzzParams(RUNS * 5),
+    );
     expect(fast).toBeGreaterThan(RUNS / 2);
   });
 
