@@ -12,6 +12,11 @@ export interface PlainDocument {
 const MAX_INDENT = 100;
 /** `- - - x` compact sequences and `{[{` flow nesting on one line, each at most this deep. */
 const MAX_LINE_NESTING = 16;
+/**
+ * Longer lines are refused: the patterns below backtrack once per character inside a scalar, and on a line of
+ * megabytes V8's regular expression stack overflows (a RangeError, where the `yaml` path reads the line fine).
+ */
+const MAX_LINE_LENGTH = 8192;
 /** `yaml` refuses implicit keys past 1024 characters; stay well clear. */
 const MAX_KEY_LENGTH = 256;
 
@@ -155,7 +160,7 @@ export function plainDocuments(text: string): PlainDocument[] | undefined {
       continue;
     }
     if (indent === 0 && (line.startsWith('...') || line[0] === '%')) return undefined;
-    if (indent > MAX_INDENT || !contentFits(line, indent)) return undefined;
+    if (indent > MAX_INDENT || line.length > MAX_LINE_LENGTH || !contentFits(line, indent)) return undefined;
     start ??= { line: n + 1, column: indent + 1 };
   }
   close(lines.length);

@@ -183,6 +183,13 @@ describe('manifest fast path', () => {
     }
   });
 
+  test('a line of megabytes leaves the fast path (its patterns would overflow the regular expression stack) and reads the same', () => {
+    const long = (n: number) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${'n'.repeat(n)}}\nspec: {type: NodePort}\n`;
+    expect(expectParity(long(8_000))).toBeDefined();
+    expect(fastParseManifestText(long(4 * 1024 * 1024))).toBeUndefined();
+    expect(parseManifestText(long(4 * 1024 * 1024)).objects).toHaveLength(1);
+  });
+
   test('generated Kubernetes-like texts with tricky scalars, comments, flows, block scalars and document markers', () => {
     let fast = 0;
     fc.assert(
