@@ -11,6 +11,7 @@ export interface RiskEventsServeOptions {
   hecAck?: boolean;
   hecCaFile?: string;
   spoolMaxMb: number;
+  archiveMaxMb: number;
   k8sEvents?: Array<'deny' | 'warn'>;
   metricsPort?: number;
   auditorPort?: number;
@@ -48,6 +49,7 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--hec-ack', 'wait for indexer acknowledgement before a batch counts as delivered')
       .option('--hec-ca-file <file>', 'CA certificate (PEM) to verify the HEC server with, besides the system CAs')
       .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; past it the oldest are dropped (counted and logged)', megabytes, 256)
+      .option('--archive-max-mb <mib>', 'cap on the delivered archive that riskgate events and the auditor view read; past it the oldest segment is removed (logged)', megabytes, 64)
       .option('--k8s-events [actions]', 'write a Kubernetes Event on each denied object (deny, or deny,warn)', eventActions)
       .option('--metrics-port <port>', 'serve Prometheus /metrics over HTTP on this port (off by default)', port)
       .option('--auditor-port <port>', 'serve the auditor page and API over HTTPS on this port (off by default)', port)

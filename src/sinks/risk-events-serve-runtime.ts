@@ -10,7 +10,7 @@ import { K8sEventSink } from './k8s-event-sink.js';
 import type { SinkObserver, SinkStats } from './sink-observer.js';
 import { IGNORE_OBSERVER } from './sink-observer.js';
 import { SpoolSink } from './spool-sink.js';
-import { DEFAULT_ARCHIVE_MAX_BYTES, DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
+import { DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
 import type { RiskEventsServeOptions } from './risk-events-serve-extension.js';
 
 export const DEFAULT_DATA_DIR = '.riskgate';
@@ -50,6 +50,7 @@ function startHec(context: ServeContext, options: RiskEventsServeOptions, dataDi
     source: options.hecSource,
     ack: options.hecAck ?? false,
     spoolMaxBytes: options.spoolMaxMb * 1024 * 1024,
+    archiveMaxBytes: options.archiveMaxMb * 1024 * 1024,
     log: context.logger,
     observer: wiring.observer,
     ...(options.hecIndex ? { index: options.hecIndex } : {}),
@@ -66,7 +67,7 @@ function startLocalStore(context: ServeContext, options: RiskEventsServeOptions,
     const sink = new SpoolSink({
       dataDir,
       maxBytes: options.spoolMaxMb * 1024 * 1024,
-      archiveMaxBytes: DEFAULT_ARCHIVE_MAX_BYTES,
+      archiveMaxBytes: options.archiveMaxMb * 1024 * 1024,
       fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
       sinkName: 'store',
       log: context.logger,

@@ -288,8 +288,11 @@ export class EventSpool {
     for (const id of segmentIds(this.archiveDir)) {
       if (this.archiveBytesTotal <= this.options.archiveMaxBytes) break;
       const path = segmentPath(this.archiveDir, id);
-      this.archiveBytesTotal -= statSync(path).size;
+      const bytes = statSync(path).size;
+      this.archiveBytesTotal -= bytes;
       rmSync(path, { force: true });
+      // Retention, not loss: these events were delivered (or, for the local store, written to the log) before.
+      this.options.log.info({ segment: id, bytes, archiveMaxBytes: this.options.archiveMaxBytes }, 'delivered archive over its cap: removed its oldest segment (riskgate events and the auditor view no longer show those events)');
     }
   }
 }

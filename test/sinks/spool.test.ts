@@ -124,4 +124,23 @@ describe('EventSpool', () => {
     const archivedLines = readdirSync(join(tmp.dir, 'delivered')).flatMap((f) => readFileSync(join(tmp.dir, 'delivered', f), 'utf8').trim().split('\n'));
     expect(archivedLines.length).toBe(30);
   });
+
+  test('over the archive cap the oldest archived segments are removed, and each removal is logged as retention', async () => {
+    const log = new RecordingLog();
+    const spool = new EventSpool(spoolOptions(tmp.dir, { consumer: false, maxBytes: 32 * 1024, archiveMaxBytes: 12 * 1024, log }));
+    const events = sampleEvents(200);
+    for (const e of events) spool.append([e]);
+    await spool.close();
+    const files = readdirSync(join(tmp.dir, 'delivered')).sort();
+    const bytes = files.reduce((sum, f) => sum + readFileSync(join(tmp.dir, 'delivered', f)).length, 0);
+    expect(bytes).toBeLessThanOrEqual(12 * 1024);
+    // What is left is the newest events, without holes.
+    const kept = files.flatMap((f) => readFileSync(join(tmp.dir, 'delivered', f), 'utf8').trim().split('\n')).map((l) => (JSON.parse(l) as { event_id: string }).event_id);
+    const ids = events.map((e) => e.event_id);
+    expect(kept).toEqual(ids.slice(ids.indexOf(kept[0]!), ids.indexOf(kept[0]!) + kept.length));
+    expect(kept.at(-1)).toBe(ids.at(-1));
+    const removals = log.lines.filter((l) => l.message.startsWith('delivered archive over its cap'));
+    expect(removals.length).toBeGreaterThan(0);
+    expect(removals.every((l) => l.level === 'info' && (l.fields as { archiveMaxBytes: number }).archiveMaxBytes === 12 * 1024)).toBe(true);
+  });
 });
