@@ -11,7 +11,8 @@ export interface RiskEventsServeOptions {
   hecAck?: boolean;
   hecCaFile?: string;
   spoolMaxMb: number;
-  archiveMaxMb: number;
+  /** Default (from the CLI): 64. */
+  archiveMaxMb?: number;
   k8sEvents?: Array<'deny' | 'warn'>;
   metricsPort?: number;
   auditorPort?: number;

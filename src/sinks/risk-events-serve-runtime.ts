@@ -10,7 +10,7 @@ import { K8sEventSink } from './k8s-event-sink.js';
 import type { SinkObserver, SinkStats } from './sink-observer.js';
 import { IGNORE_OBSERVER } from './sink-observer.js';
 import { SpoolSink } from './spool-sink.js';
-import { DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
+import { DEFAULT_ARCHIVE_MAX_BYTES, DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
 import type { RiskEventsServeOptions } from './risk-events-serve-extension.js';
 
 export const DEFAULT_DATA_DIR = '.riskgate';
@@ -41,6 +41,10 @@ function readCa(file: string): string {
   }
 }
 
+function archiveMaxBytes(options: RiskEventsServeOptions): number {
+  return options.archiveMaxMb === undefined ? DEFAULT_ARCHIVE_MAX_BYTES : options.archiveMaxMb * 1024 * 1024;
+}
+
 function startHec(context: ServeContext, options: RiskEventsServeOptions, dataDir: string, wiring: Wiring): void {
   const token = readHecToken(options.hecTokenFile, process.env);
   const sink = new HecSink({
@@ -50,7 +54,7 @@ function startHec(context: ServeContext, options: RiskEventsServeOptions, dataDi
     source: options.hecSource,
     ack: options.hecAck ?? false,
     spoolMaxBytes: options.spoolMaxMb * 1024 * 1024,
-    archiveMaxBytes: options.archiveMaxMb * 1024 * 1024,
+    archiveMaxBytes: archiveMaxBytes(options),
     log: context.logger,
     observer: wiring.observer,
     ...(options.hecIndex ? { index: options.hecIndex } : {}),
@@ -67,7 +71,7 @@ function startLocalStore(context: ServeContext, options: RiskEventsServeOptions,
     const sink = new SpoolSink({
       dataDir,
       maxBytes: options.spoolMaxMb * 1024 * 1024,
-      archiveMaxBytes: options.archiveMaxMb * 1024 * 1024,
+      archiveMaxBytes: archiveMaxBytes(options),
       fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
       sinkName: 'store',
       log: context.logger,

@@ -61,6 +61,10 @@ export class EventSpool {
   private commitChain: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SpoolOptions) {
+    // A NaN or zero cap would empty the archive (or drop every pending event) without a word.
+    for (const [name, value] of [['maxBytes', options.maxBytes], ['archiveMaxBytes', options.archiveMaxBytes]] as const) {
+      if (!(value > 0)) throw new RiskgateError('spool-options', `spool ${name} must be a positive number of bytes, not ${value}`);
+    }
     this.spoolDir = join(options.dataDir, 'spool');
     this.archiveDir = join(options.dataDir, 'delivered');
     makeDirectoryTree(this.spoolDir);

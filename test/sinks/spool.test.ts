@@ -125,6 +125,12 @@ describe('EventSpool', () => {
     expect(archivedLines.length).toBe(30);
   });
 
+  test('a cap that is not a positive number is refused before anything is touched', () => {
+    expect(() => new EventSpool(spoolOptions(tmp.dir, { archiveMaxBytes: Number.NaN }))).toThrow('spool archiveMaxBytes must be a positive number of bytes, not NaN');
+    expect(() => new EventSpool(spoolOptions(tmp.dir, { maxBytes: 0 }))).toThrow(RiskgateError);
+    expect(existsSync(join(tmp.dir, 'spool'))).toBe(false);
+  });
+
   test('over the archive cap the oldest archived segments are removed, and each removal is logged as retention', async () => {
     const log = new RecordingLog();
     const spool = new EventSpool(spoolOptions(tmp.dir, { consumer: false, maxBytes: 32 * 1024, archiveMaxBytes: 12 * 1024, log }));
