@@ -1,10 +1,13 @@
 // Names a field of a decoded body in error messages (`request.userInfo.extra.<key>`), short whatever the input's keys.
 import type { JsonPath } from './json-depth.js';
 
-/** A key longer than this is cut: an error names the field, it does not echo a megabyte key. */
-const MAX_STEP_LENGTH = 64;
+/**
+ * A key longer than this is cut: an error names the field, it does not echo a megabyte key. 317 is the longest
+ * Kubernetes label or annotation key (a 253-character DNS prefix, `/`, a 63-character name), so no valid key is cut.
+ */
+const MAX_STEP_LENGTH = 317;
 /** A path longer than this (a key nested hundreds of levels deep) keeps its first steps and ends in `…`. */
-const MAX_NAME_LENGTH = 160;
+const MAX_NAME_LENGTH = 480;
 
 /** `text` cut to at most `max` characters, the cut marked with `…`. */
 export function clipText(text: string, max: number): string {
