@@ -6,8 +6,11 @@ import type { JsonPath } from './json-depth.js';
  * Kubernetes label or annotation key (a 253-character DNS prefix, `/`, a 63-character name), so no valid key is cut.
  */
 const MAX_STEP_LENGTH = 317;
-/** A path longer than this (a key nested hundreds of levels deep) keeps its first steps and ends in `…`. */
-const MAX_NAME_LENGTH = 480;
+/**
+ * A path longer than this (a key nested hundreds of levels deep) keeps its first steps and ends in `…`; it keeps an
+ * error message, name included, under 400 characters.
+ */
+const MAX_NAME_LENGTH = 320;
 
 /** `text` cut to at most `max` characters, the cut marked with `…`. */
 export function clipText(text: string, max: number): string {
