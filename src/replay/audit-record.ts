@@ -4,6 +4,15 @@ import { isJsonObject } from '../request/json-value.js';
 
 export class RecordError extends Error {}
 
+/**
+ * A JSON.parse failure as a one-line reason: V8 quotes the text around the error, and a record may span lines (a
+ * pretty-printed array), so line breaks and other control characters are written as JSON escapes.
+ */
+export function notJsonError(what: string, error: unknown): RecordError {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return new RecordError(`${what} (${reason})`);
+}
+
 /** A value inside a record, or why it cannot be read (one bad `_raw` costs only its own event). */
 export type Unwrapped = JsonValue | RecordError;
 
@@ -11,7 +20,7 @@ function parseRaw(raw: string): Unwrapped {
   try {
     return JSON.parse(raw) as JsonValue;
   } catch (error) {
-    return new RecordError(`_raw is not JSON (${(error as Error).message})`);
+    return notJsonError('_raw is not JSON', error);
   }
 }
 

@@ -12,7 +12,7 @@ import type { JsonValue } from '../request/json-value.js';
 import { isJsonObject } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import type { Rule } from '../rules/rule.js';
-import { RecordError, auditEventsOf } from './audit-record.js';
+import { RecordError, auditEventsOf, notJsonError } from './audit-record.js';
 import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
 import { candidateRules } from './candidate-rules.js';
@@ -89,7 +89,7 @@ function parse(text: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new RecordError(`not JSON (${(error as Error).message})`);
+    throw notJsonError('not JSON', error);
   }
 }
 

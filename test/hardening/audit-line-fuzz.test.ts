@@ -84,6 +84,12 @@ test('any bytes, cut into chunks anywhere: replay ends and reports bad records b
   );
 });
 
+test('a record that spans lines and is not JSON is reported on one line (V8 quotes the text, newlines included)', async () => {
+  // The long form's counterexample (seed -845304746): a string value that opens a bracket, between two records.
+  const { bad } = await replayBytes(text([[], '[:', { result: '' }]));
+  expect(bad.some(({ message }) => message.startsWith('not JSON (') && message.includes('\\n'))).toBe(true);
+});
+
 test('lines of hostile JSON values, also wrapped as Splunk results, _raw and EventList', async () => {
   const wrapped = hostileJson.chain((value) =>
     fc.constantFrom(value, { result: value }, { preview: false, result: { _raw: JSON.stringify(value) } }, { _raw: JSON.stringify(value) }, { kind: 'EventList', items: [value, value] }, { result: { _raw: '{not json' } }),
