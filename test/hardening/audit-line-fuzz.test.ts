@@ -84,6 +84,13 @@ test('any bytes, cut into chunks anywhere: replay ends and reports bad records b
   );
 });
 
+test('a long annotation key is named whole in the error (the long form\'s counterexample, seed 1667484517)', async () => {
+  const event = EVENTS.find((e) => Object.keys((e as { annotations?: object }).annotations ?? {}).some((k) => k.length > 64)) as { annotations: Record<string, unknown> };
+  const key = Object.keys(event.annotations).find((k) => k.length > 64)!;
+  const { bad } = await replayBytes(text([{ ...event, annotations: { ...event.annotations, [key]: null } }]));
+  expect(bad.map(({ message }) => message.split(' ')[0])).toEqual([`annotations.${key}`]);
+});
+
 test('a record that spans lines and is not JSON is reported on one line (V8 quotes the text, newlines included)', async () => {
   // The long form's counterexample (seed -845304746): a string value that opens a bracket, between two records.
   const { bad } = await replayBytes(text([[], '[:', { result: '' }]));
