@@ -1,5 +1,5 @@
 // POST /validate, /validate/enforce, /validate/observe: parse, review, append risk events to the sink, answer, notify observers.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import express from 'express';
 import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import type { Policy } from '../engine/policy.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import type { Rule } from '../rules/rule.js';
 import { refusingOversizedBodies } from './body-limit.js';
+import type { BodyParser } from './body-limit.js';
 import type { InputRejection } from './input-error.js';
 import { emptyBody, errorBody, isDecodeError, rejectionOfDecodeError, rejectionOfParserError, unsupportedContentType } from './input-error.js';
 import { sendJson } from './json-answer.js';
@@ -30,7 +31,7 @@ export interface ValidateDeps {
 }
 
 /** body-parser's JSON parser: reads the body into `req.body`, or calls next with its error (too large, not JSON…). */
-export type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+export type { BodyParser };
 
 function notify(deps: ValidateDeps, call: (o: ReviewObserver) => void): void {
   for (const observer of deps.observers) {
