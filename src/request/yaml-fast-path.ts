@@ -1,7 +1,6 @@
 // Fast path of parseManifestText: plain block-mapping manifests read by js-yaml with the `yaml` YAML 1.1 scalar rules; undefined whenever it cannot promise the `yaml` path's exact result.
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
 import { fastParseJsonManifest } from './json-fast-path.js';
-import { tooDeepPath } from './json-depth.js';
 import type { JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
 import { isList, objectProblem } from './manifest-object.js';
@@ -39,7 +38,9 @@ export function fastParseManifestText(text: string): ParsedManifest | undefined 
   for (const document of documents) {
     if (!document.start) continue;
     const value = loadDocument(document.text) as JsonValue | undefined;
-    if (value === undefined || !isJsonObject(value) || isList(value) || tooDeepPath(value)) return undefined;
+    // No depth check here: the layout bounds a document to about 100 block levels plus 32 on one line, well under
+    // MAX_JSON_DEPTH, and objectProblem walks the value once more anyway.
+    if (value === undefined || !isJsonObject(value) || isList(value)) return undefined;
     const problem = objectProblem(value);
     if (problem) result.problems.push({ ...problem, ...document.start });
     else result.objects.push({ object: value, ...document.start });
