@@ -9,5 +9,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The real-API-server suite is its own project: `npm run test:e2e` (jest.e2e.config.mjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
   testTimeout: long ? 600_000 : 60_000,
 };

@@ -1,0 +1,38 @@
+// e2e harness: one HTTPS request with a given CA (and optional client certificate or bearer token), body as text.
+import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
+
+export interface HttpsAnswer {
+  status: number;
+  body: string;
+}
+
+export interface HttpsOptions {
+  method?: string;
+  body?: string;
+  token?: string;
+  clientCert?: { cert: string; key: string };
+  headers?: Record<string, string>;
+}
+
+export function httpsGet(url: string, caFile: string, options: HttpsOptions = {}): Promise<HttpsAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+    const req = request(url, {
+      method: options.method ?? 'GET',
+      ca: readFileSync(caFile),
+      headers,
+      timeout: 10_000,
+      ...(options.clientCert ? { cert: readFileSync(options.clientCert.cert), key: readFileSync(options.clientCert.key) } : {}),
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout on ${url}`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

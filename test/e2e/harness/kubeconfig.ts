@@ -1,0 +1,23 @@
+// e2e harness: the admin kubeconfig (client certificate) with one context per static-token user, as kubectl reads it.
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { TokenUser } from './control-plane.js';
+
+export interface KubeconfigInput {
+  url: string;
+  caFile: string;
+  admin: { cert: string; key: string };
+  tokenUsers: readonly TokenUser[];
+}
+
+/** Context `admin` (default) and `as-<name>` per token user; returns the file written. */
+export function writeKubeconfig(file: string, input: KubeconfigInput): string {
+  const cluster = { name: 'e2e', cluster: { server: input.url, 'certificate-authority': input.caFile } };
+  const users = [
+    { name: 'admin', user: { 'client-certificate': input.admin.cert, 'client-key': input.admin.key } },
+    ...input.tokenUsers.map((u) => ({ name: u.name, user: { token: u.token } })),
+  ];
+  const contexts = users.map((u) => ({ name: u.name === 'admin' ? 'admin' : `as-${u.name}`, context: { cluster: 'e2e', user: u.name, namespace: 'default' } }));
+  writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'Config', clusters: [cluster], users, contexts, 'current-context': 'admin' }));
+  return file;
+}

@@ -1,0 +1,80 @@
+// e2e harness: `riskgate serve` from the built CLI as its own process, with a certificate for 127.0.0.1 and its own data dir.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI } from './repo.js';
+import { freePort } from './free-port.js';
+import { issue, makeCa, type CertificateAuthority } from './pki.js';
+import { startProcess, type RunningProcess } from './running-process.js';
+import { waitFor } from './wait-for.js';
+import { httpsGet } from './https-get.js';
+
+/** The CA and serving certificate every riskgate of one test file shares (so a second replica or a restart is trusted). */
+export interface WebhookPki {
+  ca: CertificateAuthority;
+  cert: string;
+  key: string;
+  /** base64 of the CA PEM, for clientConfig.caBundle. */
+  caBundle: string;
+}
+
+export function makeWebhookPki(dir: string): WebhookPki {
+  const pkiDir = join(dir, 'webhook-pki');
+  mkdirSync(pkiDir, { recursive: true });
+  const ca = makeCa(pkiDir, 'webhook-ca');
+  const served = issue(pkiDir, ca, 'webhook', { cn: 'riskgate', sans: ['IP:127.0.0.1', 'DNS:localhost'], usage: 'server' });
+  return { ca, ...served, caBundle: readFileSync(ca.cert).toString('base64') };
+}
+
+export interface RiskgateOptions {
+  name: string;
+  dir: string;
+  pki: WebhookPki;
+  policy: string;
+  port?: number;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Riskgate {
+  name: string;
+  port: number;
+  url: string;
+  dataDir: string;
+  policyFile: string;
+  process: RunningProcess;
+  /** The JSON log lines riskgate wrote so far. */
+  logLines(): Record<string, unknown>[];
+  stop(): Promise<number | null>;
+}
+
+/** Starts `node dist/cli/main.js serve` and waits for /readyz. The same name reuses its data dir (a restart). */
+export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate> {
+  const port = options.port ?? (await freePort());
+  const home = join(options.dir, options.name);
+  mkdirSync(home, { recursive: true });
+  const policyFile = join(home, 'policy.yaml');
+  writeFileSync(policyFile, options.policy);
+  const dataDir = join(home, 'data');
+  const args = [
+    '--max-semi-space-size=4', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--policy', policyFile,
+    '--tls-cert', options.pki.cert, '--tls-key', options.pki.key, '--data-dir', dataDir, ...(options.args ?? []),
+  ];
+  const logFile = join(home, 'riskgate.log');
+  const process = startProcess(`riskgate ${options.name}`, globalThis.process.execPath, args, { cwd: home, logFile, env: { ...globalThis.process.env, ...(options.env ?? {}) } });
+  const url = `https://127.0.0.1:${port}`;
+  await waitFor(`riskgate ${options.name} on ${url}`, 30_000, async () => (await httpsGet(`${url}/readyz`, options.pki.ca.cert)).status === 200, () => process.failure());
+  return {
+    name: options.name,
+    port,
+    url,
+    dataDir,
+    policyFile,
+    process,
+    logLines: () =>
+      readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stop: () => process.stop(30_000),
+  };
+}
