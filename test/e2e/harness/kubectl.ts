@@ -23,7 +23,8 @@ export class Kubectl {
   ) {}
 
   run(args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
-    const full = ['--kubeconfig', this.kubeconfig, ...(options.context ? ['--context', options.context] : []), ...(options.token ? ['--token', options.token] : []), ...args];
+    const context = options.context ?? (options.token ? 'bearer' : undefined);
+    const full = ['--kubeconfig', this.kubeconfig, ...(context ? ['--context', context] : []), ...(options.token ? ['--token', options.token] : []), ...args];
     return new Promise((resolve) => {
       const child = execFile(this.binary, full, { timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

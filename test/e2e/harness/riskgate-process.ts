@@ -31,6 +31,7 @@ export interface RiskgateOptions {
   pki: WebhookPki;
   policy: string;
   port?: number;
+  metricsPort?: number;
   args?: string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -42,6 +43,11 @@ export interface Riskgate {
   dataDir: string;
   policyFile: string;
   process: RunningProcess;
+  metricsUrl: string;
+  /** Text of riskgate's Prometheus /metrics. */
+  metrics(): Promise<string>;
+  /** AdmissionReviews answered so far (sum of riskgate_reviews_total). */
+  reviewCount(): Promise<number>;
   /** The JSON log lines riskgate wrote so far. */
   logLines(): Record<string, unknown>[];
   stop(): Promise<number | null>;
@@ -55,18 +61,25 @@ export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate>
   const policyFile = join(home, 'policy.yaml');
   writeFileSync(policyFile, options.policy);
   const dataDir = join(home, 'data');
+  const metricsPort = options.metricsPort ?? (await freePort());
   const args = [
     '--max-semi-space-size=4', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--policy', policyFile,
-    '--tls-cert', options.pki.cert, '--tls-key', options.pki.key, '--data-dir', dataDir, ...(options.args ?? []),
+    '--tls-cert', options.pki.cert, '--tls-key', options.pki.key, '--data-dir', dataDir,
+    '--metrics-port', String(metricsPort), ...(options.args ?? []),
   ];
   const logFile = join(home, 'riskgate.log');
   const process = startProcess(`riskgate ${options.name}`, globalThis.process.execPath, args, { cwd: home, logFile, env: { ...globalThis.process.env, ...(options.env ?? {}) } });
   const url = `https://127.0.0.1:${port}`;
   await waitFor(`riskgate ${options.name} on ${url}`, 30_000, async () => (await httpsGet(`${url}/readyz`, options.pki.ca.cert)).status === 200, () => process.failure());
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const metrics = async () => (await fetch(metricsUrl)).text();
   return {
     name: options.name,
     port,
     url,
+    metricsUrl,
+    metrics,
+    reviewCount: async () => sumOf(await metrics(), 'riskgate_reviews_total'),
     dataDir,
     policyFile,
     process,
@@ -77,4 +90,14 @@ export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate>
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     stop: () => process.stop(30_000),
   };
+}
+
+/** The sum of every sample of a Prometheus counter in an exposition text. */
+export function sumOf(text: string, metric: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(metric) || !/^[a-z_]+(\{| )/.test(line) || line.slice(metric.length)[0] === '_') continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
 }
