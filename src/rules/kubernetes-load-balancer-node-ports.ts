@@ -71,8 +71,8 @@ export const kubernetesLoadBalancerNodePorts: RequestRule = {
     allOf: [{ field: 'object.spec.type', equals: 'LoadBalancer' }, opensNodePorts('object'), newExposure],
   },
   reason:
-    'a LoadBalancer Service opens its node ports on every node: allocated unless spec.allocateLoadBalancerNodePorts is false, ' +
-    'explicit spec.ports[].nodePort values even then, and a health-check node port with externalTrafficPolicy: Local',
+    'LoadBalancer Services open node ports on every node: allocated unless spec.allocateLoadBalancerNodePorts is false, ' +
+    'and even then for an explicit spec.ports[].nodePort and for the health-check port of externalTrafficPolicy: Local',
   summary: 'LoadBalancer Service $namespace$/$name$ allocates node ports',
   risk: {
     message: 'Kubernetes LoadBalancer service with node ports from user $user$',
