@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { startClusterUnderTest, type ClusterUnderTest } from './harness/cluster-under-test.js';
 import { loadCases, runCase } from './harness/kubectl-case.js';
 import { E2E_FIXTURES, REPO } from './harness/repo.js';
+import { identities, replayRiskEvents } from './harness/replay-run.js';
+import { readFileSync } from 'node:fs';
 
 const cases = loadCases(join(REPO, 'test', 'e2e', 'cases', 'admission.yaml'));
 let cluster: ClusterUnderTest;
@@ -34,4 +36,25 @@ describe('admission through the real API server', () => {
       expect(await runCase(cluster, c)).toEqual([]);
     });
   }
+});
+
+describe('the API server audit log', () => {
+  test("carries riskgate's audit annotations on the requests it judged", () => {
+    const events = readFileSync(cluster.plane.auditLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { annotations?: Record<string, string>; objectRef?: { name?: string } });
+    const denied = events.find((e) => e.objectRef?.name === 'np-alice' && e.annotations?.['enforce.riskgate.io/decision']);
+    expect(denied?.annotations).toMatchObject({
+      'enforce.riskgate.io/decision': 'deny',
+      'enforce.riskgate.io/kubernetes-node-port-creation.action': 'deny',
+      'enforce.riskgate.io/kubernetes-node-port-creation.risk_score': '20',
+    });
+    const warned = events.find((e) => e.objectRef?.name === 'agent' && e.annotations?.['observe.riskgate.io/decision']);
+    expect(warned?.annotations?.['observe.riskgate.io/decision']).toBe('warn');
+  });
+
+  test('riskgate replay of that log yields exactly the live risk events, with the same event ids', async () => {
+    const live = cluster.riskEvents();
+    const replayed = await replayRiskEvents(cluster.plane.auditLog, cluster.riskgate.policyFile);
+    expect(live.length).toBeGreaterThan(10);
+    expect(identities(replayed)).toEqual(identities(live));
+  });
 });

@@ -1,5 +1,5 @@
 // e2e harness: a real etcd + kube-apiserver on free loopback ports with their own data directory, stopped by process id.
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubeAssets, type KubeAssets } from './kube-assets.js';
@@ -64,16 +64,25 @@ async function startEtcd(assets: KubeAssets, dir: string): Promise<{ process: Ru
   return { process, url };
 }
 
-function apiserverArgs(dir: string, etcdUrl: string, port: number, pki: { ca: CertificateAuthority; serving: { cert: string; key: string }; sa: { publicKey: string; privateKey: string } }): string[] {
+function apiserverArgs(dir: string, etcdUrl: string, port: number, serviceRange: string, pki: { ca: CertificateAuthority; serving: { cert: string; key: string }; sa: { publicKey: string; privateKey: string } }): string[] {
   return [
     `--etcd-servers=${etcdUrl}`, `--secure-port=${port}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
     `--tls-cert-file=${pki.serving.cert}`, `--tls-private-key-file=${pki.serving.key}`, `--client-ca-file=${pki.ca.cert}`,
     `--token-auth-file=${join(dir, 'tokens.csv')}`, '--service-account-issuer=https://kubernetes.default.svc',
     `--service-account-key-file=${pki.sa.publicKey}`, `--service-account-signing-key-file=${pki.sa.privateKey}`,
-    '--service-cluster-ip-range=10.0.0.0/24', '--authorization-mode=RBAC', '--allow-privileged=true',
+    `--service-cluster-ip-range=${serviceRange}`, '--authorization-mode=RBAC', '--allow-privileged=true',
     '--endpoint-reconciler-type=none', `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`,
     `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-format=json', '--audit-log-maxbackup=0',
   ];
+}
+
+/**
+ * Service ClusterIPs come from a loopback /24 of its own (127.0.X.0/24, X from the port): when the API server resolves
+ * a webhook's `service` reference it dials the Service's ClusterIP, which then stays on this machine, and two control
+ * planes of one run never share addresses.
+ */
+function loopbackServiceRange(): string {
+  return `127.0.${100 + Math.floor(Math.random() * 150)}.0/24`;
 }
 
 /** Starts etcd and kube-apiserver, waits until /readyz answers, and binds the token users' group to cluster-admin. */
@@ -89,10 +98,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const etcd = await startEtcd(assets, dir);
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
-  const apiserver = startProcess('kube-apiserver', assets.kubeApiserver, [...apiserverArgs(dir, etcd.url, port, { ca, serving, sa }), ...(options.extraArgs ?? [])], {
-    cwd: dir,
-    logFile: join(dir, 'kube-apiserver.log'),
-  });
+  const serviceRange = loopbackServiceRange();
+  const args = [...apiserverArgs(dir, etcd.url, port, serviceRange, { ca, serving, sa }), ...(options.extraArgs ?? [])];
+  const apiserver = startProcess('kube-apiserver', assets.kubeApiserver, args, { cwd: dir, logFile: join(dir, 'kube-apiserver.log') });
   const stop = async (): Promise<void> => {
     await apiserver.stop();
     await etcd.process.stop();

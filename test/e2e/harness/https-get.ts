@@ -15,14 +15,15 @@ export interface HttpsOptions {
   headers?: Record<string, string>;
 }
 
-export function httpsGet(url: string, caFile: string, options: HttpsOptions = {}): Promise<HttpsAnswer> {
+/** caFile null: the server's certificate is not verified (only for readiness probes of a server that made its own). */
+export function httpsGet(url: string, caFile: string | null, options: HttpsOptions = {}): Promise<HttpsAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
     const req = request(url, {
       method: options.method ?? 'GET',
-      ca: readFileSync(caFile),
+      ...(caFile ? { ca: readFileSync(caFile) } : { rejectUnauthorized: false }),
       headers,
       timeout: 10_000,
       ...(options.clientCert ? { cert: readFileSync(options.clientCert.cert), key: readFileSync(options.clientCert.key) } : {}),

@@ -28,8 +28,11 @@ export function makeWebhookPki(dir: string): WebhookPki {
 export interface RiskgateOptions {
   name: string;
   dir: string;
-  pki: WebhookPki;
+  /** Serving certificate files; absent when riskgate makes its own (e.g. --manage-certs): readiness is then checked without verifying. */
+  pki?: WebhookPki;
   policy: string;
+  /** Address to listen on (default 127.0.0.1), e.g. a Service's loopback ClusterIP. */
+  host?: string;
   port?: number;
   metricsPort?: number;
   args?: string[];
@@ -63,14 +66,16 @@ export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate>
   const dataDir = join(home, 'data');
   const metricsPort = options.metricsPort ?? (await freePort());
   const args = [
-    '--max-semi-space-size=4', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--policy', policyFile,
-    '--tls-cert', options.pki.cert, '--tls-key', options.pki.key, '--data-dir', dataDir,
+    '--max-semi-space-size=4', CLI, 'serve', '--host', options.host ?? '127.0.0.1', '--port', String(port), '--policy', policyFile,
+    ...(options.pki ? ['--tls-cert', options.pki.cert, '--tls-key', options.pki.key] : []), '--data-dir', dataDir,
     '--metrics-port', String(metricsPort), ...(options.args ?? []),
   ];
   const logFile = join(home, 'riskgate.log');
   const process = startProcess(`riskgate ${options.name}`, globalThis.process.execPath, args, { cwd: home, logFile, env: { ...globalThis.process.env, ...(options.env ?? {}) } });
-  const url = `https://127.0.0.1:${port}`;
-  await waitFor(`riskgate ${options.name} on ${url}`, 30_000, async () => (await httpsGet(`${url}/readyz`, options.pki.ca.cert)).status === 200, () => process.failure());
+  const url = `https://${options.host ?? '127.0.0.1'}:${port}`;
+  const ca = options.pki?.ca.cert;
+  const ready = async () => (await httpsGet(`${url}/readyz`, ca ?? null)).status === 200;
+  await waitFor(`riskgate ${options.name} on ${url}`, 30_000, ready, () => process.failure());
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const metrics = async () => (await fetch(metricsUrl)).text();
   return {

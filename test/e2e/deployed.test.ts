@@ -1,0 +1,122 @@
+// e2e: the chart applied for real; riskgate runs with the pod's own args and ServiceAccount token, called through the chart's service reference and ClusterIP.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { createNamespaces } from './harness/cluster-under-test.js';
+import { renderChart, type ChartRender } from './harness/webhook-registration.js';
+import { freePort } from './harness/free-port.js';
+import { containerArgs, localArgs } from './harness/pod-args.js';
+import { serviceAccountKubeconfig } from './harness/service-account-kubeconfig.js';
+import { startRiskgate, type Riskgate } from './harness/riskgate-process.js';
+
+let plane: ControlPlane;
+let chart: ChartRender;
+let riskgate: Riskgate;
+let kubeconfig: string;
+let port: number;
+let clusterIp: string;
+const SA = 'system:serviceaccount:riskgate:riskgate';
+
+async function startPodLike(name: string, extra: string[] = []): Promise<Riskgate> {
+  const args = localArgs(containerArgs(chart.objects), {
+    '--host': '(set by the harness)',
+    '--port': '(set by the harness)',
+    '--policy': '(set by the harness)',
+    '--data-dir': '(set by the harness)',
+    '--certs-dir': join(plane.dir, name, 'certs'),
+    '--metrics-port': '(set by the harness)',
+  }).filter((a) => !a.includes('(set by the harness)'));
+  return startRiskgate({ name, dir: plane.dir, policy: chart.policy, host: clusterIp, port, args: [...args, ...extra], env: { KUBECONFIG: kubeconfig } });
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  plane = await startControlPlane();
+  await plane.kubectl.ok(['create', 'namespace', 'riskgate']);
+  await createNamespaces(plane, ['team-a']);
+  chart = renderChart({ dir: plane.dir, set: [`service.port=${port}`, 'policy.rules.kubernetes-node-port-creation.action=deny'] });
+  await plane.kubectl.ok(['apply', '-f', join(plane.dir, 'chart-render.yaml')]);
+  kubeconfig = await serviceAccountKubeconfig(plane, 'riskgate', 'riskgate');
+  // The API server dials the Service's ClusterIP (a loopback address here, see control-plane.ts) at service.port.
+  clusterIp = (await plane.kubectl.ok(['get', 'service', 'riskgate', '-n', 'riskgate', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+  expect(clusterIp).toMatch(/^127\.0\.\d+\.\d+$/);
+  riskgate = await startPodLike('pod-0');
+});
+afterAll(async () => {
+  await riskgate?.stop();
+  await plane?.stop();
+});
+
+function caBundles(config: string): string[] {
+  const parsed = JSON.parse(config) as { webhooks: { clientConfig: { caBundle?: string } }[] };
+  return parsed.webhooks.map((w) => Buffer.from(w.clientConfig.caBundle ?? '', 'base64').toString('utf8'));
+}
+
+test('--manage-certs with the ServiceAccount token creates the TLS Secret and patches both entries caBundle', async () => {
+  const secret = JSON.parse(await plane.kubectl.ok(['get', 'secret', 'riskgate-tls', '-n', 'riskgate', '-o', 'json'])) as { type: string; data: Record<string, string> };
+  expect(secret.type).toBe('kubernetes.io/tls');
+  const ca = Buffer.from(secret.data['ca.crt'] ?? '', 'base64').toString('utf8');
+  expect(ca).toContain('BEGIN CERTIFICATE');
+  const bundles = caBundles(await plane.kubectl.ok(['get', 'validatingwebhookconfiguration', 'riskgate', '-o', 'json']));
+  expect(bundles).toHaveLength(2);
+  for (const bundle of bundles) expect(bundle).toContain(ca.trim());
+});
+
+test("the API server calls riskgate through the chart's service reference: NodePort denied, ClusterIP admitted", async () => {
+  const denied = await plane.kubectl.run(['create', 'service', 'nodeport', 'np-1', '--tcp=80:8080', '-n', 'team-a']);
+  expect(denied.code).toBe(1);
+  expect(denied.stderr).toContain('admission webhook "enforce.riskgate.io" denied the request: riskgate denied this request: rule kubernetes-node-port-creation');
+  const admitted = await plane.kubectl.run(['create', 'service', 'clusterip', 'cip-1', '--tcp=80:8080', '-n', 'team-a']);
+  expect(admitted).toMatchObject({ code: 0 });
+});
+
+const ALLOWED: string[][] = [
+  ['get', 'secret/riskgate-tls', '-n', 'riskgate'],
+  ['update', 'secret/riskgate-tls', '-n', 'riskgate'],
+  ['create', 'secrets', '-n', 'riskgate'],
+  ['get', 'validatingwebhookconfigurations/riskgate'],
+  ['patch', 'validatingwebhookconfigurations/riskgate'],
+];
+const REFUSED: string[][] = [
+  ['list', 'secrets', '-n', 'riskgate'],
+  ['get', 'secret/other', '-n', 'riskgate'],
+  ['get', 'secrets', '-n', 'kube-system'],
+  ['create', 'secrets', '-n', 'team-a'],
+  ['patch', 'validatingwebhookconfigurations/other'],
+  ['delete', 'validatingwebhookconfigurations/riskgate'],
+  ['create', 'pods', '-n', 'riskgate'],
+  ['list', 'services', '-A'],
+  ['create', 'events', '-n', 'team-a'],
+];
+
+test('RBAC grants the ServiceAccount exactly what riskgate uses (kubectl auth can-i --as)', async () => {
+  const answers = async (checks: string[][]) =>
+    Promise.all(checks.map(async (c) => `${c.join(' ')}: ${(await plane.kubectl.run(['auth', 'can-i', ...c, `--as=${SA}`])).stdout.trim()}`));
+  expect(await answers(ALLOWED)).toEqual(ALLOWED.map((c) => `${c.join(' ')}: yes`));
+  expect(await answers(REFUSED)).toEqual(REFUSED.map((c) => `${c.join(' ')}: no`));
+});
+
+test('certificate renewal under load: every call through the API server is answered, none fails', async () => {
+  await riskgate.stop();
+  // The current certificate has just under 365 days left: renewing 364.99993 days before the end renews it now, and
+  // each new one about 6 s after it was issued.
+  riskgate = await startPodLike('pod-0', ['--cert-renew-before-days', '364.99993', '--cert-check-interval', '0.5']);
+  const before = (await plane.kubectl.ok(['get', 'secret', 'riskgate-tls', '-n', 'riskgate', '-o', 'jsonpath={.data.ca\\.crt}'])).trim();
+  const outcomes: string[] = [];
+  const deadline = Date.now() + 15_000;
+  let n = 0;
+  // Four kubectl clients at once, for 15 s (two to three renewals).
+  const client = async () => {
+    while (Date.now() < deadline) {
+      const r = await plane.kubectl.run(['create', 'service', 'nodeport', `load-${n++}`, '--tcp=80:8080', '-n', 'team-a', '--dry-run=server']);
+      outcomes.push(r.stderr.includes('denied the request: riskgate denied this request') ? 'denied' : `unexpected: ${r.stderr.trim()}`);
+    }
+  };
+  await Promise.all([client(), client(), client(), client()]);
+  const after = (await plane.kubectl.ok(['get', 'secret', 'riskgate-tls', '-n', 'riskgate', '-o', 'jsonpath={.data.ca\\.crt}'])).trim();
+  expect(after).not.toBe(before);
+  expect(outcomes.length).toBeGreaterThan(60);
+  expect(outcomes.filter((o) => o !== 'denied')).toEqual([]);
+  // Start-up plus at least one renewal while the load ran, each logged.
+  expect(riskgate.logLines().filter((l) => l['msg'] === 'managed certificate in place').length).toBeGreaterThanOrEqual(2);
+});
