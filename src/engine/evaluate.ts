@@ -32,7 +32,16 @@ export function displayName(request: ResourceRequest): string {
   return typeof generateName === 'string' && generateName ? `${generateName}*` : '';
 }
 
-/** The result row of a request finding: the renamed ESCU fields (user, src_ip, user_groups) plus the object's identity. */
+/** apiVersion of the resource addressed (`apps/v1`, `v1`; for pods/exec the Pod's), '' when the input does not say. */
+function objectApiVersion(request: ResourceRequest): string {
+  if (!request.version) return '';
+  return request.group ? `${request.group}/${request.version}` : request.version;
+}
+
+/**
+ * The result row of a request finding: the renamed ESCU fields (user, src_ip, user_groups) plus the object's identity
+ * (object_uid only when the input carries the object's uid; the Kubernetes Event sink points its Event at it).
+ */
 export function requestFields(request: ResourceRequest): FindingFields {
   const fields: FindingFields = {
     user: request.user.username,
@@ -42,8 +51,10 @@ export function requestFields(request: ResourceRequest): FindingFields {
     name: displayName(request),
     operation: request.operation,
     resource: resourceKey(request),
+    object_api_version: objectApiVersion(request),
     uid: request.uid,
   };
+  if (request.objectUid) fields['object_uid'] = request.objectUid;
   if (request.sourceIPs.length > 0) fields['src_ip'] = request.sourceIPs.length === 1 ? request.sourceIPs[0]! : [...request.sourceIPs];
   if (request.userAgent) fields['user_agent'] = request.userAgent;
   return fields;

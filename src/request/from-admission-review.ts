@@ -6,6 +6,7 @@ import { ADMISSION_REVIEW_SCHEMA } from '../kubernetes/admission-review.js';
 import { DecodeError } from './decode-error.js';
 import { fieldName, pointerPath } from './field-name.js';
 import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
+import { metadataUidOf } from './object-uid.js';
 import type { ResourceRequest } from './resource-request.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
@@ -41,6 +42,7 @@ export function fromAdmissionReview(body: unknown): DecodedAdmissionReview {
   const deep = tooDeepPath(body);
   if (deep) throw new DecodeError('ADMISSION_INVALID', fieldName(deep), `is nested more than ${MAX_JSON_DEPTH} levels deep`);
   const r = body.request;
+  const objectUid = metadataUidOf(r.object, r.oldObject);
   const request: ResourceRequest = {
     source: 'admission',
     uid: r.uid,
@@ -61,6 +63,7 @@ export function fromAdmissionReview(body: unknown): DecodedAdmissionReview {
     },
     object: r.object ?? null,
     oldObject: r.oldObject ?? null,
+    ...(objectUid ? { objectUid } : {}),
     dryRun: r.dryRun === true,
     sourceIPs: [],
     userAgent: '',

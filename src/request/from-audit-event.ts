@@ -9,6 +9,7 @@ import { fieldName, pointerPath } from './field-name.js';
 import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
+import { metadataUidOf } from './object-uid.js';
 import { prePatchObject } from './pre-patch-object.js';
 import type { Operation, ResourceRequest, UserIdentity } from './resource-request.js';
 
@@ -162,6 +163,16 @@ function objectsOf(event: AuditEvent, operation: Operation, subresource: string,
   }
 }
 
+/**
+ * The uid of the object, as far as the log tells: the stored object in the response first (a CREATE's request body has
+ * none), then the request body and the old object, then objectRef.uid. None for CONNECT: the Pod is not in the event.
+ */
+function objectUidOf(event: AuditEvent, operation: Operation, oldObject: JsonObject | null): string | undefined {
+  if (operation === 'CONNECT') return undefined;
+  const refUid = event.objectRef?.uid;
+  return metadataUidOf(storedObject(event), objectOrUndefined(event.requestObject), oldObject) ?? (typeof refUid === 'string' && refUid !== '' ? refUid : undefined);
+}
+
 let kindsByResource: Map<string, string> | undefined;
 
 /**
@@ -205,6 +216,7 @@ export function requestOfAuditEvent(event: AuditEvent): ResourceRequest | undefi
   const { object, oldObject } = objectsOf(event, operation, subResource, query);
   const bodyKind = object?.['kind'] ?? oldObject?.['kind'];
   const group = ref.apiGroup ?? '';
+  const objectUid = objectUidOf(event, operation, oldObject);
   return {
     source: 'audit',
     uid: event.auditID,
@@ -219,6 +231,7 @@ export function requestOfAuditEvent(event: AuditEvent): ResourceRequest | undefi
     user: admittedUser(event),
     object,
     oldObject,
+    ...(objectUid ? { objectUid } : {}),
     dryRun: query.getAll('dryRun').length > 0,
     sourceIPs: event.sourceIPs ?? [],
     userAgent: event.userAgent ?? '',

@@ -41,6 +41,12 @@ export interface ResourceRequest {
   user: UserIdentity;
   object: JsonObject | null;
   oldObject: JsonObject | null;
+  /**
+   * metadata.uid of the object the request is about, when the input carries it: admission has it in object (the API
+   * server fills it before validating a CREATE) or oldObject; the audit log in the stored response, the request body or
+   * objectRef. Absent for manifests (no live object) and for CONNECT (the body is PodExecOptions, not the Pod).
+   */
+  objectUid?: string;
   dryRun: boolean;
   /** Client addresses: known for audit events, empty for admission and manifests. */
   sourceIPs: string[];

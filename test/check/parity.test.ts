@@ -44,11 +44,14 @@ interface Comparable {
   exempted: string[];
 }
 
-/** What a user of either front end sees: rules, result rows (without the per-source uid), verdicts and exemptions. */
+/**
+ * What a user of either front end sees: rules, result rows, verdicts and exemptions; without the per-source uid and the
+ * object's uid (a manifest describes no live object, so it has none).
+ */
 function comparable(findings: Finding[], decision: Decision): Comparable {
   return {
     findings: findings.map((f) => {
-      const { uid: _uid, ...fields } = f.fields;
+      const { uid: _uid, object_uid: _objectUid, ...fields } = f.fields;
       return { rule: f.rule.id, summary: f.summary, fields };
     }),
     verdicts: decision.verdicts.map((v) => `${v.finding.rule.id} ${v.action}`),

@@ -63,12 +63,15 @@ function auditEventsFor(name: string, verbs: string[]): JsonObject[] {
     .filter((e) => (name === 'shell-target' ? (e['objectRef'] as JsonObject)['subresource'] === 'exec' : true));
 }
 
-/** What a user sees, without what only one source knows (audit: client IP and user agent; each source its own uid). */
+/**
+ * What a user sees, without what only one source knows (audit: client IP and user agent; each source its own uid; the
+ * object's uid, which a denied request's audit event lacks: compared in its own test below).
+ */
 function judged(request: ResourceRequest, policy: Policy) {
   const findings = evaluate(request, RULES);
   const decision = decide(findings, policy);
   const row = (f: Finding) => {
-    const { uid: _u, src_ip: _s, user_agent: _a, ...fields } = f.fields;
+    const { uid: _u, src_ip: _s, user_agent: _a, object_uid: _o, ...fields } = f.fields;
     return { rule: f.rule.id, summary: f.summary, fields, subject: f.subject };
   };
   return {
@@ -106,6 +109,21 @@ describe.each(POLICIES)('AdmissionReview ↔ audit event, policy %s', (_name, po
     const [r] = judged(audit, policy).findings;
     expect([a!.subject.labels, a!.subject.oldLabels]).toEqual([{ app: 'cip-svc' }, { app: 'cip-svc' }]);
     expect([r!.subject.labels, r!.subject.oldLabels]).toEqual([undefined, {}]);
+  });
+
+  test('object_uid: the same as admission\'s where the log holds the stored object; none for denied requests and exec', () => {
+    const uids = (request: ResourceRequest) => evaluate(request, RULES).map((f) => f.fields['object_uid']);
+    const seen: string[] = [];
+    for (const [capture, name, verbs] of PAIRS) {
+      const { request: admission } = fromAdmissionReview(capturedReview(capture));
+      for (const event of auditEventsFor(name, verbs)) {
+        const stored = (event['responseObject'] as JsonObject | undefined)?.['kind'];
+        const expected = stored && stored !== 'Status' ? uids(admission) : uids(admission).map(() => undefined);
+        expect(uids(fromAuditEvent(event, 'audit.log.jsonl')!)).toEqual(expected);
+        if (expected.some(Boolean)) seen.push(capture);
+      }
+    }
+    expect([...new Set(seen)]).toEqual(['006', '007']); // the admitted creates that fire a rule (LoadBalancer, DaemonSet)
   });
 
   test('the captures cover every request rule that fires in the log, and some captures fire nothing', () => {

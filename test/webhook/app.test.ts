@@ -97,7 +97,9 @@ describe('webhook app', () => {
         name: 'np-svc',
         operation: 'CREATE',
         resource: 'services',
+        object_api_version: 'v1',
         uid: 'c2ca8c7a-4697-47c9-bccf-b1cf42eeb4f2',
+        object_uid: '6a05fce2-c575-48c6-95dd-591feed9640d',
       },
     });
   });
