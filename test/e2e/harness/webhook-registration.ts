@@ -14,11 +14,12 @@ export interface ChartRender {
 }
 
 /** `helm template` of charts/riskgate for a Kubernetes version (capabilities decide matchConditions) with --set values. */
-export function renderChart(options: { set?: string[]; values?: string[]; kubeVersion?: string; dir: string; release?: string }): ChartRender {
+export function renderChart(options: { set?: string[]; values?: string[]; kubeVersion?: string; dir: string; release?: string; namespace?: string }): ChartRender {
   const valueArgs = [...(options.values ?? []).flatMap((v) => ['-f', v]), ...(options.set ?? []).flatMap((s) => ['--set', s])];
-  const run = helm(['template', options.release ?? 'riskgate', CHART, '--namespace', 'riskgate', '--kube-version', options.kubeVersion ?? '1.32.13', ...valueArgs]);
+  const release = options.release ?? 'riskgate';
+  const run = helm(['template', release, CHART, '--namespace', options.namespace ?? 'riskgate', '--kube-version', options.kubeVersion ?? '1.32.13', ...valueArgs]);
   if (run.status !== 0) throw new Error(`helm template failed: ${run.stderr}`);
-  writeFileSync(join(options.dir, 'chart-render.yaml'), run.stdout);
+  writeFileSync(join(options.dir, release === 'riskgate' ? 'chart-render.yaml' : `chart-render-${release}.yaml`), run.stdout);
   const objects = objectsOf(run.stdout);
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-policy'));
   const policy = (configMap?.['data'] as Record<string, string> | undefined)?.['policy.yaml'];
