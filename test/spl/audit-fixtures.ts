@@ -17,13 +17,14 @@ function eventsOfFile(path: string, name: string): FixtureEvent[] {
     .map(({ line, i }) => ({ where: `${name}:${i + 1}`, event: JSON.parse(line) as JsonObject }));
 }
 
-/** falco-2018 (real, 2018, no userAgent), the kube-apiserver v1.32 log (real), and the synthetic DaemonSet events. */
+/** falco-2018 (real, 2018, no userAgent), the kube-apiserver v1.32 logs (real), and the synthetic DaemonSet events. */
 export function fixtureAuditEvents(): FixtureEvent[] {
   const falco = readdirSync(fixturePath('audit', 'falco-2018')).sort().flatMap((f) => eventsOfFile(fixturePath('audit', 'falco-2018', f), `falco-2018/${f}`));
   const v132 = eventsOfFile(fixturePath('kube-apiserver-v1.32', 'audit.log.jsonl'), 'v1.32/audit.log.jsonl');
+  const loadBalancers = eventsOfFile(fixturePath('audit', 'load-balancers-v1.32', 'audit.log.jsonl'), 'load-balancers-v1.32/audit.log.jsonl');
   const synthetic = readdirSync(fixturePath('audit', 'synthetic'))
     .filter((f) => f.startsWith('daemonset-') && f.endsWith('.jsonl'))
     .sort()
     .flatMap((f) => eventsOfFile(join(fixturePath('audit', 'synthetic'), f), `synthetic/${f}`));
-  return [...falco, ...v132, ...synthetic];
+  return [...falco, ...v132, ...loadBalancers, ...synthetic];
 }

@@ -42,11 +42,21 @@ const POLICIES: Array<[string, Policy]> = [
 ];
 
 /**
- * Where the search and the engine are known to differ on these fixtures, and why (README, "SPL differences"):
- * a JSON patch (kubectl patch --type=json) has an array body, so `spath(requestObject.spec.template)` sees nothing,
- * while replay rebuilds the object and finds the template change.
+ * Where the search and the engine are known to differ on these fixtures, and why (README, "What the search cannot
+ * see"): a JSON patch (kubectl patch --type=json) has an array body, so `spath(requestObject.spec.template)` sees
+ * nothing, while replay rebuilds the object and finds the template change. The LoadBalancer search reads
+ * requestObject.spec.type, which a patch body holds only when it changes the type: patches that add a node port
+ * (JSON or strategic merge), switch externalTrafficPolicy to Local or turn allocation on (also through kubectl apply)
+ * are found by replay only; and a NodePort Service patched into a LoadBalancer, which keeps the node port it had,
+ * is selected by the search only (its body says LoadBalancer, allocation unset).
  */
-const KNOWN_DIFFERENCES = [{ policy: 'built-in', rule: 'kubernetes-daemonset-template-update', where: 'synthetic/daemonset-patches.jsonl:3', engine: true, search: false }];
+const lb = (line: number, engine: boolean) => ({ policy: 'built-in', rule: 'kubernetes-load-balancer-node-ports', where: `load-balancers-v1.32/audit.log.jsonl:${line}`, engine, search: !engine });
+const KNOWN_DIFFERENCES = [
+  { policy: 'built-in', rule: 'kubernetes-daemonset-template-update', where: 'synthetic/daemonset-patches.jsonl:3', engine: true, search: false },
+  ...[9, 10, 11, 12].map((line) => lb(line, true)),
+  lb(17, false),
+  lb(22, true),
+];
 
 function spathOf(event: JsonObject, path: string): string[] {
   let values: JsonValue[] = [event];
