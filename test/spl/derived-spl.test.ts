@@ -84,6 +84,21 @@ describe('SPL derived from rule data', () => {
     expect(plan.where.length > 0 ? renderSearch(plan).split(' | ').find((s) => s.startsWith('where '))?.slice(6) : undefined).toBe(where);
   });
 
+  test('LoadBalancer node ports: the type in the base search, the four ways to open node ports in one where, the old-object clauses widened away', () => {
+    const text = search(findRule('kubernetes-load-balancer-node-ports') as RequestRule);
+    expect(text).toContain(
+      'verb IN (create, update, patch) requestObject.spec.type=LoadBalancer | where (' +
+        [
+          `NOT isnotnull(mvfind('requestObject.spec.allocateLoadBalancerNodePorts', "^false$"))`,
+          'isnotnull(spath(_raw, "requestObject.spec.ports{}.nodePort"))',
+          `isnotnull(mvfind('requestObject.spec.externalTrafficPolicy', "^Local$"))`,
+          'isnotnull(spath(_raw, "requestObject.spec.healthCheckNodePort"))',
+        ].join(' OR ') +
+        ') | fillnull value=0 ',
+    );
+    expect(text).not.toMatch(/oldObject|responseObject/);
+  });
+
   test('RBA fields and message tokens are produced by renames (contentctl requires them in the search)', () => {
     const exec = planSearch(findRule('kubernetes-shell-exec-into-pod') as RequestRule, POLICY);
     expect(exec.renames).toEqual([
