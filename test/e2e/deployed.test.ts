@@ -1,6 +1,8 @@
 // e2e: the chart applied for real; riskgate runs with the pod's own args and ServiceAccount token, called through the chart's service reference and ClusterIP.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { httpsGet } from './harness/https-get.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { createNamespaces } from './harness/cluster-under-test.js';
 import { renderChart, type ChartRender } from './harness/webhook-registration.js';
@@ -15,6 +17,7 @@ let riskgate: Riskgate;
 let kubeconfig: string;
 let port: number;
 let clusterIp: string;
+let auditorPort: number;
 const SA = 'system:serviceaccount:riskgate:riskgate';
 
 async function startPodLike(name: string, extra: string[] = []): Promise<Riskgate> {
@@ -25,16 +28,18 @@ async function startPodLike(name: string, extra: string[] = []): Promise<Riskgat
     '--data-dir': '(set by the harness)',
     '--certs-dir': join(plane.dir, name, 'certs'),
     '--metrics-port': '(set by the harness)',
+    '--auditor-port': String(auditorPort),
   }).filter((a) => !a.includes('(set by the harness)'));
   return startRiskgate({ name, dir: plane.dir, policy: chart.policy, host: clusterIp, port, args: [...args, ...extra], env: { KUBECONFIG: kubeconfig } });
 }
 
 beforeAll(async () => {
   port = await freePort();
+  auditorPort = await freePort();
   plane = await startControlPlane();
   await plane.kubectl.ok(['create', 'namespace', 'riskgate']);
   await createNamespaces(plane, ['team-a']);
-  chart = renderChart({ dir: plane.dir, set: [`service.port=${port}`, 'policy.rules.kubernetes-node-port-creation.action=deny'] });
+  chart = renderChart({ dir: plane.dir, set: [`service.port=${port}`, 'policy.rules.kubernetes-node-port-creation.action=deny', 'auditor.enabled=true'] });
   await plane.kubectl.ok(['apply', '-f', join(plane.dir, 'chart-render.yaml')]);
   kubeconfig = await serviceAccountKubeconfig(plane, 'riskgate', 'riskgate');
   // The API server dials the Service's ClusterIP (a loopback address here, see control-plane.ts) at service.port.
@@ -76,6 +81,8 @@ const ALLOWED: string[][] = [
   ['create', 'secrets', '-n', 'riskgate'],
   ['get', 'validatingwebhookconfigurations/riskgate'],
   ['patch', 'validatingwebhookconfigurations/riskgate'],
+  ['create', 'tokenreviews.authentication.k8s.io'],
+  ['create', 'subjectaccessreviews.authorization.k8s.io'],
 ];
 const REFUSED: string[][] = [
   ['list', 'secrets', '-n', 'riskgate'],
@@ -94,6 +101,32 @@ test('RBAC grants the ServiceAccount exactly what riskgate uses (kubectl auth ca
     Promise.all(checks.map(async (c) => `${c.join(' ')}: ${(await plane.kubectl.run(['auth', 'can-i', ...c, `--as=${SA}`])).stdout.trim()}`));
   expect(await answers(ALLOWED)).toEqual(ALLOWED.map((c) => `${c.join(' ')}: yes`));
   expect(await answers(REFUSED)).toEqual(REFUSED.map((c) => `${c.join(' ')}: no`));
+});
+
+const AUDITOR_ROLE = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: riskgate-auditor}
+rules:
+- apiGroups: ["riskgate.io"]
+  resources: ["riskevents"]
+  verbs: ["list"]
+`;
+
+test('the auditor API checks real tokens with TokenReview and SubjectAccessReview: 200, 403, 401', async () => {
+  const { kubectl } = plane;
+  await kubectl.apply(AUDITOR_ROLE);
+  for (const sa of ['auditor', 'outsider']) await kubectl.ok(['create', 'serviceaccount', sa, '-n', 'team-a']);
+  await kubectl.ok(['create', 'clusterrolebinding', 'team-a-auditor', '--clusterrole=riskgate-auditor', '--serviceaccount=team-a:auditor']);
+  const caFile = join(plane.dir, 'riskgate-ca.crt');
+  writeFileSync(caFile, Buffer.from((await kubectl.ok(['get', 'secret', 'riskgate-tls', '-n', 'riskgate', '-o', 'jsonpath={.data.ca\\.crt}'])).trim(), 'base64'));
+  const url = `https://riskgate.riskgate.svc:${auditorPort}/api/events?rule=kubernetes-node-port-creation`;
+  const get = async (token: string) => httpsGet(url, caFile, { token, lookup: clusterIp });
+  const allowed = await get((await kubectl.ok(['create', 'token', 'auditor', '-n', 'team-a'])).trim());
+  expect(allowed.status).toBe(200);
+  const body = JSON.parse(allowed.body) as { events: { rule_id: string; fields: { name: string } }[] };
+  expect(body.events.map((e) => `${e.rule_id} ${e.fields.name}`)).toContain('kubernetes-node-port-creation np-1');
+  expect((await get((await kubectl.ok(['create', 'token', 'outsider', '-n', 'team-a'])).trim())).status).toBe(403);
+  expect((await get('not-a-token')).status).toBe(401);
 });
 
 test('certificate renewal under load: every call through the API server is answered, none fails', async () => {

@@ -13,6 +13,8 @@ export interface HttpsOptions {
   token?: string;
   clientCert?: { cert: string; key: string };
   headers?: Record<string, string>;
+  /** Connect to this IP whatever the URL's host name says (the name is still the one TLS verifies). */
+  lookup?: string;
 }
 
 /** caFile null: the server's certificate is not verified (only for readiness probes of a server that made its own). */
@@ -26,6 +28,7 @@ export function httpsGet(url: string, caFile: string | null, options: HttpsOptio
       ...(caFile ? { ca: readFileSync(caFile) } : { rejectUnauthorized: false }),
       headers,
       timeout: 10_000,
+      ...(options.lookup ? { lookup: pinnedLookup(options.lookup) } : {}),
       ...(options.clientCert ? { cert: readFileSync(options.clientCert.cert), key: readFileSync(options.clientCert.key) } : {}),
     });
     req.on('response', (res) => {
@@ -36,4 +39,13 @@ export function httpsGet(url: string, caFile: string | null, options: HttpsOptio
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+type LookupCallback = (error: Error | null, address: string | { address: string; family: number }[], family?: number) => void;
+
+function pinnedLookup(ip: string) {
+  return (_host: string, options: { all?: boolean }, callback: LookupCallback) => {
+    if (options.all) callback(null, [{ address: ip, family: 4 }]);
+    else callback(null, ip, 4);
+  };
 }
