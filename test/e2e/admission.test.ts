@@ -6,6 +6,7 @@ import { loadCases, runCase } from './harness/kubectl-case.js';
 import { E2E_FIXTURES, REPO } from './harness/repo.js';
 import { identities, replayRiskEvents } from './harness/replay-run.js';
 import { readFileSync } from 'node:fs';
+import { httpsGet } from './harness/https-get.js';
 
 const cases = loadCases(join(REPO, 'test', 'e2e', 'cases', 'admission.yaml'));
 let cluster: ClusterUnderTest;
@@ -36,6 +37,23 @@ describe('admission through the real API server', () => {
       expect(await runCase(cluster, c)).toEqual([]);
     });
   }
+});
+
+describe('pods/attach', () => {
+  test('an interactive attach (stdin) is recorded with the user; a non-interactive one is not', async () => {
+    const before = cluster.riskEvents().length;
+    const attach = (query: string) =>
+      httpsGet(`${cluster.plane.url}/api/v1/namespaces/team-a/pods/shell-target/attach?container=app&${query}`, cluster.plane.ca.cert, { method: 'POST', token: 'token-alice' });
+    // No kubelet here: the API server admits the CONNECT, then cannot reach a node (an error status, after admission).
+    expect((await attach('stdin=true&stdout=true&tty=true')).status).toBeGreaterThanOrEqual(400);
+    expect((await attach('stdout=true')).status).toBeGreaterThanOrEqual(400);
+    const events = (await cluster.waitForRiskEvents(before + 1)).slice(before);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cluster.riskEvents().slice(before).map((e) => `${e.rule_id} ${e.action} ${e.risk_object} ${String(e.fields['resource'])}`)).toEqual([
+      'kubernetes-shell-exec-into-pod record alice@example.com pods/attach',
+    ]);
+    expect(events[0]?.fields['name']).toBe('shell-target');
+  });
 });
 
 describe('the API server audit log', () => {
