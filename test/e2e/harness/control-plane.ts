@@ -77,12 +77,12 @@ function apiserverArgs(dir: string, etcdUrl: string, port: number, serviceRange:
 }
 
 /**
- * Service ClusterIPs come from a loopback /24 of its own (127.0.X.0/24, X from the port): when the API server resolves
+ * Service ClusterIPs come from a loopback /16 of its own (127.X.0.0/16, X at random): when the API server resolves
  * a webhook's `service` reference it dials the Service's ClusterIP, which then stays on this machine, and two control
  * planes of one run never share addresses.
  */
 function loopbackServiceRange(): string {
-  return `127.0.${100 + Math.floor(Math.random() * 150)}.0/24`;
+  return `127.${100 + Math.floor(Math.random() * 150)}.0.0/16`;
 }
 
 /** Starts etcd and kube-apiserver, waits until /readyz answers, and binds the token users' group to cluster-admin. */
