@@ -8,6 +8,15 @@ export const VALIDATE_PATH = '/validate';
 
 /**
  * Audit annotation keys riskgate writes (the API server stores them as `<webhook name>/<key>`):
- * `decision` = deny | warn | record | exempt, and per rule `<rule-id>.action`, `<rule-id>.risk_score`, `<rule-id>.exempted`.
+ * `decision` = deny | warn | record | exempt, and per rule `<rule-id>.action`, `<rule-id>.risk_score`,
+ * `<rule-id>.exempted` and `<rule-id>.event_id` (the event_id of each risk event recorded, comma-joined).
  */
 export const DECISION_ANNOTATION = 'decision';
+
+/** The per-rule keys, `<rule-id>.<name>`. */
+export const RULE_ANNOTATIONS = ['action', 'risk_score', 'exempted', 'event_id'] as const;
+export type RuleAnnotation = (typeof RULE_ANNOTATIONS)[number];
+
+export function ruleAnnotationKey(ruleId: string, name: RuleAnnotation): string {
+  return `${ruleId}.${name}`;
+}

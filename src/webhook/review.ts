@@ -36,11 +36,7 @@ export function reviewAdmission({ body, policy, rules, now, scope }: ReviewInput
   const { apiVersion, request } = fromAdmissionReview(body);
   const effective = scopedPolicy(policy, scope);
   const decision = decide(evaluate(request, rules), effective);
-  return {
-    scope,
-    request,
-    decision,
-    response: admissionResponse(apiVersion, request.uid, decision, policy.source),
-    riskEvents: riskEventsOfDecision(decision, now),
-  };
+  // Built once: the events go to the sinks and their ids into the audit annotations.
+  const riskEvents = riskEventsOfDecision(decision, now);
+  return { scope, request, decision, response: admissionResponse(apiVersion, request.uid, decision, policy.source, riskEvents), riskEvents };
 }

@@ -6,6 +6,7 @@ import { defaultPolicy } from '../../src/engine/policy.js';
 import type { AuditEvent } from '../../src/kubernetes/audit-event.js';
 import { ENFORCE_WEBHOOK } from '../../src/kubernetes/webhook-names.js';
 import { auditAnnotationsOf } from '../../src/outputs/admission-response.js';
+import { riskEventsOfDecision } from '../../src/outputs/risk-event.js';
 import { requestOfAuditEvent } from '../../src/request/from-audit-event.js';
 import { eventFieldReader } from '../../src/replay/event-fields.js';
 import { RULES } from '../../src/rules/catalog.js';
@@ -164,8 +165,10 @@ describe('the denied-requests report', () => {
     const [event] = fixtureAuditEvents().filter((e) => e.where === 'synthetic/daemonset-patches.jsonl:4');
     const request = requestOfAuditEvent(event!.event as unknown as AuditEvent)!;
     const deny = parsePolicy('apiVersion: riskgate.io/v1\nkind: Policy\ndefaultAction: deny\n', 'deny.yaml', RULES);
-    const written = Object.keys(auditAnnotationsOf(decide(evaluate(request, RULES), deny))).map((k) => `annotations.${ENFORCE_WEBHOOK.name}/${k}`);
+    const decision = decide(evaluate(request, RULES), deny);
+    const written = Object.keys(auditAnnotationsOf(decision, riskEventsOfDecision(decision, new Date(0)))).map((k) => `annotations.${ENFORCE_WEBHOOK.name}/${k}`);
     expect(written).toContain('annotations.enforce.riskgate.io/kubernetes-daemonset-template-update.action');
+    expect(written).toContain('annotations.enforce.riskgate.io/kubernetes-daemonset-template-update.event_id');
     expect(written).toContain('annotations.enforce.riskgate.io/decision');
     for (const rule of RULES.filter((r) => r.type === 'request')) {
       expect(report.values['search']).toContain(`if('annotations.enforce.riskgate.io/${rule.id}.action'="deny", "${rule.id}", null())`);

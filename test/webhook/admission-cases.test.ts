@@ -2,6 +2,7 @@
 import { parsePolicy } from '../../src/engine/policy-file.js';
 import { defaultPolicy } from '../../src/engine/policy.js';
 import type { Policy } from '../../src/engine/policy.js';
+import type { RiskEvent } from '../../src/outputs/risk-event.js';
 import { MemorySink } from '../../src/outputs/risk-sink.js';
 import { RULES } from '../../src/rules/catalog.js';
 import { loadAdmissionCases } from './admission-case.js';
@@ -19,10 +20,20 @@ beforeAll(async () => {
 });
 afterAll(() => running.close());
 
-function expectedAnnotations(c: AdmissionCase): Record<string, string> | undefined {
+/** `$recorded` stands for the ids of the risk events recorded for the key's rule, comma-joined in order. */
+const RECORDED = '$recorded';
+
+function expectedValue(key: string, value: string | null, recorded: readonly RiskEvent[]): unknown {
+  if (value === null) return expect.any(String);
+  if (value !== RECORDED) return value;
+  const ruleId = key.replace(/\.event_id$/, '');
+  return recorded.filter((e) => e.rule_id === ruleId).map((e) => e.event_id).join(',');
+}
+
+function expectedAnnotations(c: AdmissionCase, recorded: readonly RiskEvent[]): Record<string, unknown> | undefined {
   const wanted = c.expect.auditAnnotations;
   if (!wanted) return undefined;
-  return Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, v ?? expect.any(String)])) as Record<string, string>;
+  return Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, expectedValue(k, v, recorded)]));
 }
 
 test('the case folder holds cases', () => {
@@ -45,7 +56,7 @@ describe.each([...new Set(cases.map((c) => c.file))])('%s', (file) => {
     expect(response.status?.code).toBe(c.expect.status);
     for (const part of c.expect.message ?? []) expect(response.status?.message).toContain(part);
     expect(response.warnings).toEqual(c.expect.warnings);
-    expect(response.auditAnnotations).toEqual(expectedAnnotations(c));
+    expect(response.auditAnnotations).toEqual(expectedAnnotations(c, sink.events));
     expect(sink.events.map((e) => e.rule_id)).toEqual(c.expect.recorded ?? []);
   });
 });
