@@ -1,6 +1,8 @@
-// The /metrics registry of riskgate serve: review, sink and certificate metrics plus the process metrics, in one prom-client Registry.
+// The /metrics registry of riskgate serve: review, sink, Kubernetes Event and certificate metrics plus the process metrics, in one prom-client Registry.
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { KubeEventObserver } from '../sinks/kube-event-observer.js';
 import { certificateMetrics } from './certificate-metrics.js';
+import { kubeEventMetrics } from './kube-event-metrics.js';
 import { reviewMetrics, type ReviewMetrics } from './review-metrics.js';
 import { sinkMetrics, type SinkMetrics } from './sink-metrics.js';
 
@@ -8,6 +10,7 @@ export interface RiskgateMetrics {
   registry: Registry;
   reviews: ReviewMetrics;
   sinks: SinkMetrics;
+  kubeEvents: KubeEventObserver;
 }
 
 export interface RiskgateMetricsOptions {
@@ -21,5 +24,5 @@ export function riskgateMetrics(options: RiskgateMetricsOptions = {}): RiskgateM
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'riskgate_' });
   if (options.certificateExpiry) certificateMetrics(registry, options.certificateExpiry);
-  return { registry, reviews: reviewMetrics(registry), sinks: sinkMetrics(registry) };
+  return { registry, reviews: reviewMetrics(registry), sinks: sinkMetrics(registry), kubeEvents: kubeEventMetrics(registry) };
 }
