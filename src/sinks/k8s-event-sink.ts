@@ -1,18 +1,31 @@
-// The Kubernetes Event sink: one Warning Event per denied (optionally warned) object, aggregated per rule+object within a window and rate-limited by a token bucket.
+// The Kubernetes Event sink: one Warning Event per denied (optionally warned) object and rule, shared by every replica within a clock-aligned window, rate-limited by a token bucket.
 import { hostname } from 'node:os';
 import type { RiskEvent } from '../outputs/risk-event.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
-import { eventName, involvedObjectOf, eventNamespaceOf, kubeEventOf } from './kube-event-body.js';
-import type { KubeEventWriter, WriteOutcome } from './kube-event-writer.js';
+import type { ApiFailure } from './kube-api-failure.js';
+import { eventName, involvedObjectOf, eventNamespaceOf, isPodSubresource, kubeEventOf, objectUidOf, type KubeEvent } from './kube-event-body.js';
+import { IGNORE_KUBE_EVENTS, type KubeEventObserver } from './kube-event-observer.js';
+import { addToEvent, type UpsertOutcome } from './kube-event-upsert.js';
+import type { KubeEventWriter, StoredEvent } from './kube-event-writer.js';
 import { SILENT_LOG, type SinkLog } from './sink-log.js';
 import { IGNORE_OBSERVER, type SinkObserver, type SinkStats } from './sink-observer.js';
 import { TokenBucket } from './token-bucket.js';
 
+/** The uid of the Pod behind an exec/attach (PodUidLookup: cached, with a deadline). */
+export interface PodUids {
+  uidOf(namespace: string, name: string): Promise<string | ApiFailure>;
+}
+
 export interface K8sEventSinkOptions {
   writer: KubeEventWriter;
+  /** Without it, exec/attach Events go out without involvedObject.uid. */
+  pods?: PodUids;
   /** Which actions get an Event: deny by default, `warn` too on request; `record` never (it is silent by design). */
   actions?: ReadonlyArray<'deny' | 'warn'>;
-  /** Occurrences of the same rule+object within this window update one Event's count. */
+  /**
+   * Occurrences of the same rule+object within this window update one Event's count. Windows are aligned to the clock
+   * (multiples of windowMs since the epoch), so replicas and restarted processes agree on them.
+   */
   windowMs?: number;
   /** How often aggregated counts are written (one PATCH per Event per flush at most). */
   flushMs?: number;
@@ -25,6 +38,7 @@ export interface K8sEventSinkOptions {
   now?: () => number;
   log?: SinkLog;
   observer?: SinkObserver;
+  events?: KubeEventObserver;
 }
 
 export const K8S_EVENT_DEFAULTS = { windowMs: 10 * 60_000, flushMs: 10_000, burst: 25, perSecond: 0.2, maxKeys: 1000 } as const;
@@ -37,9 +51,12 @@ interface Aggregate {
   windowStart: number;
   first: Date;
   last: Date;
+  /** Occurrences this process counted in the window. */
   count: number;
-  /** The count the API server has; -1 before the Event exists. */
+  /** Of those, how many the API server has been told (added to the Event's count). */
   written: number;
+  /** The Event as last written or read; undefined until it exists (or after it vanished). */
+  stored?: StoredEvent;
   failures: number;
 }
 
@@ -53,11 +70,13 @@ export class K8sEventSink implements RiskSink {
   private readonly now: () => number;
   private readonly log: SinkLog;
   private readonly observer: SinkObserver;
+  private readonly events: KubeEventObserver;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private closed = false;
   private rateLimited = 0;
+  private lookupFailures = 0;
 
   constructor(private readonly options: K8sEventSinkOptions) {
     this.now = options.now ?? Date.now;
@@ -65,6 +84,7 @@ export class K8sEventSink implements RiskSink {
     this.bucket = new TokenBucket(options.burst ?? K8S_EVENT_DEFAULTS.burst, options.perSecond ?? K8S_EVENT_DEFAULTS.perSecond, this.now);
     this.log = options.log ?? SILENT_LOG;
     this.observer = options.observer ?? IGNORE_OBSERVER;
+    this.events = options.events ?? IGNORE_KUBE_EVENTS;
     this.timer = setInterval(() => void this.flush(), options.flushMs ?? K8S_EVENT_DEFAULTS.flushMs);
     this.timer.unref();
   }
@@ -112,12 +132,16 @@ export class K8sEventSink implements RiskSink {
     return [event.rule_id, event.action, o.kind, o.namespace, o.name].join('\u0000');
   }
 
+  private get windowMs(): number {
+    return this.options.windowMs ?? K8S_EVENT_DEFAULTS.windowMs;
+  }
+
   /** Adds an occurrence; true when it starts a new Event. */
   private count(event: RiskEvent): boolean {
     const key = this.keyOf(event);
     const now = this.now();
     const existing = this.aggregates.get(key);
-    if (existing && now - existing.windowStart < (this.options.windowMs ?? K8S_EVENT_DEFAULTS.windowMs)) {
+    if (existing && now - existing.windowStart < this.windowMs) {
       existing.count++;
       existing.last = new Date(now);
       return false;
@@ -128,16 +152,17 @@ export class K8sEventSink implements RiskSink {
     }
     if (existing) this.retire(existing); // the window ended: its last count is written, a new Event starts
     const object = involvedObjectOf(event);
+    const windowStart = now - (now % this.windowMs);
     this.aggregates.set(key, {
       key,
       sample: event,
       namespace: eventNamespaceOf(object),
-      name: eventName(object, key, now),
-      windowStart: now,
+      name: eventName(object, key, windowStart),
+      windowStart,
       first: new Date(now),
       last: new Date(now),
       count: 1,
-      written: -1,
+      written: 0,
       failures: 0,
     });
     return true;
@@ -145,7 +170,7 @@ export class K8sEventSink implements RiskSink {
 
   private retire(old: Aggregate): void {
     this.aggregates.delete(old.key);
-    if (old.written >= 0 && old.count > old.written) {
+    if (old.stored && old.count > old.written) {
       void this.enqueue(() => this.writeOne(old)); // the final count of the closed window
     }
   }
@@ -165,42 +190,64 @@ export class K8sEventSink implements RiskSink {
   }
 
   private async writePending(): Promise<void> {
-    const windowMs = this.options.windowMs ?? K8S_EVENT_DEFAULTS.windowMs;
     for (const aggregate of [...this.aggregates.values()]) {
       if (aggregate.count > aggregate.written) await this.writeOne(aggregate);
-      if (this.now() - aggregate.windowStart >= windowMs && aggregate.count <= aggregate.written) this.aggregates.delete(aggregate.key);
+      if (this.now() - aggregate.windowStart >= this.windowMs && aggregate.count <= aggregate.written) this.aggregates.delete(aggregate.key);
     }
   }
 
+  /** One token per write, whether it creates the Event or raises its count (re-reads on a 409 come with it). */
   private async writeOne(a: Aggregate): Promise<void> {
     if (!this.bucket.take()) {
-      if (a.written < 0) this.dropNew(a); // counts of existing Events wait for a token: coalesced, not lost
+      if (!a.stored) this.dropNew(a); // counts of existing Events wait for a token: coalesced, not lost
       return;
     }
     const count = a.count;
-    const outcome = a.written < 0 ? await this.create(a, count) : await this.options.writer.patchCount(a.namespace, a.name, count, a.last.toISOString());
-    this.settle(a, count, outcome);
+    const add = count - a.written;
+    const target = { namespace: a.namespace, name: a.name, add, lastTimestamp: a.last.toISOString() };
+    const outcome = a.stored ? await addToEvent(this.options.writer, { ...target, known: a.stored }) : await addToEvent(this.options.writer, { ...target, body: await this.newEvent(a, add) });
+    this.settle(a, count, add, outcome);
   }
 
-  private create(a: Aggregate, count: number): Promise<WriteOutcome> {
-    return this.options.writer.create(kubeEventOf(a.sample, a.name, count, a.first, a.last, this.options.instance ?? hostname()));
+  private async newEvent(a: Aggregate, count: number): Promise<KubeEvent> {
+    const uid = await this.involvedUid(a.sample);
+    return kubeEventOf(a.sample, a.name, count, a.first, a.last, this.options.instance ?? hostname(), uid);
   }
 
-  private settle(a: Aggregate, count: number, outcome: WriteOutcome): void {
-    if (outcome === 'ok' || outcome === 'exists') {
+  /** The reviewed object's uid from the request; for exec/attach the Pod's, looked up. A failed lookup leaves it out. */
+  private async involvedUid(event: RiskEvent): Promise<string | undefined> {
+    const known = objectUidOf(event);
+    if (known || !isPodSubresource(event) || !this.options.pods) return known || undefined;
+    const pod = involvedObjectOf(event);
+    const result = await this.options.pods.uidOf(pod.namespace, pod.name);
+    if (typeof result === 'string') return result;
+    this.events.uidLookupFailed(result.failed);
+    if (this.lookupFailures++ % 100 === 0) {
+      this.log.warn({ sink: this.name, reason: result.failed, detail: result.detail, pod: `${pod.namespace}/${pod.name}`, failuresSoFar: this.lookupFailures }, "reading a Pod's uid failed: its Event is written without involvedObject.uid (kubectl get events lists it, kubectl describe pod does not)");
+    }
+    return undefined;
+  }
+
+  private settle(a: Aggregate, count: number, add: number, outcome: UpsertOutcome): void {
+    if (outcome === 'missing') {
+      a.stored = undefined; // the Event expired (events TTL) or was deleted: create it again, with all this process counted
+      a.written = 0;
+      return;
+    }
+    if ('stored' in outcome) {
+      a.stored = outcome.stored;
       a.written = count;
       a.failures = 0;
+      this.events.eventWritten(outcome.outcome);
+      this.observer.delivered(this.name, add);
       return;
     }
-    if (outcome === 'missing') {
-      a.written = -1; // the Event expired (events TTL) or was deleted: create it again next time
-      return;
-    }
+    this.events.eventWritten('failed');
     this.observer.deliveryFailed(this.name, outcome.failed);
     if (++a.failures === 1) this.log.warn({ sink: this.name, reason: outcome.failed, detail: outcome.detail, event: a.name }, 'writing a Kubernetes Event failed');
     if (a.failures >= MAX_WRITE_FAILURES) {
       this.aggregates.delete(a.key);
-      this.observer.dropped(this.name, 'write-failed', Math.max(0, a.count - Math.max(0, a.written)));
+      this.observer.dropped(this.name, 'write-failed', Math.max(0, a.count - a.written));
     }
   }
 

@@ -7,6 +7,8 @@ import { RiskgateError } from '../riskgate-error.js';
 import { HecSink } from './hec-sink.js';
 import { readHecToken } from './hec-token.js';
 import { K8sEventSink } from './k8s-event-sink.js';
+import { IGNORE_KUBE_EVENTS, type KubeEventObserver } from './kube-event-observer.js';
+import { PodUidLookup } from './pod-uid-lookup.js';
 import type { SinkObserver, SinkStats } from './sink-observer.js';
 import { IGNORE_OBSERVER } from './sink-observer.js';
 import { SpoolSink } from './spool-sink.js';
@@ -17,6 +19,7 @@ export const DEFAULT_DATA_DIR = '.riskgate';
 
 interface Wiring {
   observer: SinkObserver;
+  events: KubeEventObserver;
   watch: (stats: () => SinkStats) => void;
 }
 
@@ -90,7 +93,10 @@ async function startKubernetesEvents(context: ServeContext, actions: Array<'deny
   // One import after the other: both load the Kubernetes client (and jest's ESM loader cannot link it twice at once).
   const kubeConfig = await kubeConfigLoader();
   const { ClientNodeEventWriter } = await import('./kube-event-writer.js');
-  const sink = new K8sEventSink({ writer: new ClientNodeEventWriter(kubeConfig()), actions, log: context.logger, observer: wiring.observer });
+  const { ClientNodePodReader } = await import('./kube-pod-reader.js');
+  const config = kubeConfig();
+  const pods = new PodUidLookup({ reader: new ClientNodePodReader(config) });
+  const sink = new K8sEventSink({ writer: new ClientNodeEventWriter(config), pods, actions, log: context.logger, observer: wiring.observer, events: wiring.events });
   wiring.watch(() => sink.stats());
   context.addSink(sink);
   context.logger.info({ actions }, 'risk events: Kubernetes Events on denied objects');
@@ -100,7 +106,9 @@ export async function startRiskEvents(context: ServeContext): Promise<void> {
   const options = context.options as unknown as RiskEventsServeOptions;
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const metrics = options.metricsPort !== undefined ? await startMetrics(context, options.metricsPort) : undefined;
-  const wiring: Wiring = metrics ? { observer: metrics.sinks.observer, watch: metrics.sinks.watch } : { observer: IGNORE_OBSERVER, watch: () => {} };
+  const wiring: Wiring = metrics
+    ? { observer: metrics.sinks.observer, events: metrics.kubeEvents, watch: metrics.sinks.watch }
+    : { observer: IGNORE_OBSERVER, events: IGNORE_KUBE_EVENTS, watch: () => {} };
   if (options.hecUrl) startHec(context, options, dataDir, wiring);
   else startLocalStore(context, options, dataDir, wiring);
   const k8sEvents = (options.k8sEvents as unknown) === true ? (['deny'] as Array<'deny' | 'warn'>) : options.k8sEvents;

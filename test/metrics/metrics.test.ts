@@ -47,7 +47,12 @@ describe('riskgate /metrics', () => {
     metrics.reviews.onRejected({ status: 400, code: 'BAD_REVIEW', message: 'x', field: 'request.uid', path: '/validate' }, 0.1);
     const store = new SpoolSink({ dataDir: join(tmp.dir, 'store'), maxBytes: 16 * 1024, archiveMaxBytes: 1024 * 1024, fsyncIntervalMs: 50, sinkName: 'store', log: new RecordingLog(), observer: metrics.sinks.observer });
     metrics.sinks.watch(() => store.stats());
-    for (const e of sampleEvents(40)) store.write([e]);
+    // Until a segment is archived, then one more event: the open segment holds it whatever the size of an event.
+    for (const e of sampleEvents(40)) {
+      store.write([e]);
+      if (store.stats().archiveBytes! > 0) break;
+    }
+    store.write(sampleEvents(1, 40));
     // A HEC that refuses connections and a 16 KiB spool: real failures and real drops.
     const observed = new RecordingObserver();
     const both: SinkObserver = {

@@ -1,4 +1,4 @@
-// A local HTTPS test double of the Kubernetes API paths riskgate calls: core/v1 Events (POST, merge PATCH), TokenReview, SubjectAccessReview.
+// A local HTTPS test double of the Kubernetes API paths riskgate calls: core/v1 Events (POST, GET, merge PATCH with resourceVersion), Pod metadata (GET), TokenReview, SubjectAccessReview.
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
@@ -7,7 +7,7 @@ import { createCa, createServingCert, type PemPair } from '../../src/tls/certifi
 
 export interface StoredEvent {
   metadata: { name: string; namespace: string; resourceVersion?: string };
-  involvedObject: { kind: string; name: string; namespace?: string };
+  involvedObject: { kind: string; name: string; namespace?: string; apiVersion?: string; uid?: string };
   reason: string;
   message: string;
   type: string;
@@ -21,6 +21,7 @@ export interface ApiCall {
   method: string;
   path: string;
   contentType: string;
+  accept: string;
 }
 
 export interface ReviewedUser {
@@ -67,7 +68,13 @@ function send(res: http.ServerResponse, code: number, body: unknown): void {
 
 export class KubeApiTestServer {
   readonly events = new Map<string, StoredEvent>();
+  /** Pods by `namespace/name`: their uid. */
+  readonly pods = new Map<string, string>();
   readonly calls: ApiCall[] = [];
+  /** Runs before each call is answered, e.g. to change an Event as another writer would. */
+  beforeAnswer: (call: ApiCall) => void = () => {};
+  /** Pod reads wait this long before answering (a slow API server). */
+  podDelayMs = 0;
   readonly accessReviews: SubjectAccessReviewSpec[] = [];
   tokenReviews = 0;
   private readonly server: https.Server;
@@ -114,7 +121,9 @@ export class KubeApiTestServer {
 
   private route(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
-    this.calls.push({ method: req.method ?? '', path, contentType: String(req.headers['content-type'] ?? '') });
+    const call = { method: req.method ?? '', path, contentType: String(req.headers['content-type'] ?? ''), accept: String(req.headers.accept ?? '') };
+    this.calls.push(call);
+    this.beforeAnswer(call);
     if (req.headers.authorization !== `Bearer ${CLIENT_TOKEN}`) return status(res, 401, 'Unauthorized', 'Unauthorized');
     let parsed: Record<string, unknown>;
     try {
@@ -124,7 +133,10 @@ export class KubeApiTestServer {
     }
     const eventPath = /^\/api\/v1\/namespaces\/([^/]+)\/events(?:\/([^/]+))?$/.exec(path);
     if (eventPath && req.method === 'POST' && !eventPath[2]) return this.createEvent(eventPath[1]!, parsed, res);
+    if (eventPath && req.method === 'GET' && eventPath[2]) return this.readEvent(eventPath[1]!, eventPath[2], res);
     if (eventPath && req.method === 'PATCH' && eventPath[2]) return this.patchEvent(eventPath[1]!, eventPath[2], String(req.headers['content-type']), parsed, res);
+    const podPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
+    if (podPath && req.method === 'GET') return this.readPod(podPath[1]!, podPath[2]!, call.accept, res);
     if (path === '/apis/authentication.k8s.io/v1/tokenreviews' && req.method === 'POST') return this.tokenReview(parsed, res);
     if (path === '/apis/authorization.k8s.io/v1/subjectaccessreviews' && req.method === 'POST') return this.accessReview(parsed, res);
     return status(res, 404, 'NotFound', `the server could not find the requested resource (${req.method} ${path})`);
@@ -144,13 +156,43 @@ export class KubeApiTestServer {
     return send(res, 201, stored);
   }
 
+  /** Another writer's update: the count raised by `add`, a new resourceVersion. */
+  bumpEvent(key: string, add: number): void {
+    const existing = this.events.get(key)!;
+    this.events.set(key, { ...existing, count: existing.count + add, metadata: { ...existing.metadata, resourceVersion: String(this.version++) } });
+  }
+
+  private readEvent(namespace: string, name: string, res: http.ServerResponse): void {
+    const existing = this.events.get(`${namespace}/${name}`);
+    if (!existing) return status(res, 404, 'NotFound', `events "${name}" not found`);
+    return send(res, 200, existing);
+  }
+
+  /** A JSON merge patch; a metadata.resourceVersion in it is a precondition, as on the API server (409 Conflict when stale). */
   private patchEvent(namespace: string, name: string, contentType: string, patch: Record<string, unknown>, res: http.ServerResponse): void {
     if (contentType !== 'application/merge-patch+json') return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (got ${contentType})`);
     const existing = this.events.get(`${namespace}/${name}`);
     if (!existing) return status(res, 404, 'NotFound', `events "${name}" not found`);
-    const merged = { ...existing, ...patch, metadata: { ...existing.metadata, resourceVersion: String(this.version++) } } as StoredEvent;
+    const { metadata: patchMetadata, ...fields } = patch as { metadata?: { resourceVersion?: string } };
+    const precondition = patchMetadata?.resourceVersion;
+    if (precondition !== undefined && precondition !== existing.metadata.resourceVersion) {
+      return status(res, 409, 'Conflict', `Operation cannot be fulfilled on events "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+    }
+    const merged = { ...existing, ...fields, metadata: { ...existing.metadata, resourceVersion: String(this.version++) } } as StoredEvent;
     this.events.set(`${namespace}/${name}`, merged);
     return send(res, 200, merged);
+  }
+
+  private readPod(namespace: string, name: string, accept: string, res: http.ServerResponse): void {
+    const uid = this.pods.get(`${namespace}/${name}`);
+    const answer = () => {
+      if (!uid) return status(res, 404, 'NotFound', `pods "${name}" not found`);
+      const metadata = { name, namespace, uid, resourceVersion: '7' };
+      if (accept.includes('as=PartialObjectMetadata')) return send(res, 200, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata });
+      return send(res, 200, { kind: 'Pod', apiVersion: 'v1', metadata, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    };
+    if (this.podDelayMs > 0) setTimeout(answer, this.podDelayMs);
+    else answer();
   }
 
   private tokenReview(body: Record<string, unknown>, res: http.ServerResponse): void {

@@ -1,7 +1,8 @@
-// Shared pieces of the sink tests: temp data dirs, a recording logger and observer.
+// Shared pieces of the sink tests: temp data dirs, a recording logger and observers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventWriteOutcome, KubeEventObserver } from '../../src/sinks/kube-event-observer.js';
 import type { SinkLog } from '../../src/sinks/sink-log.js';
 import type { DropReason, SinkObserver } from '../../src/sinks/sink-observer.js';
 
@@ -41,6 +42,17 @@ export class RecordingObserver implements SinkObserver {
   }
   delivered(_sink: string, count: number): void {
     this.deliveredCount += count;
+  }
+}
+
+export class RecordingKubeEvents implements KubeEventObserver {
+  readonly writes: EventWriteOutcome[] = [];
+  readonly lookupFailures: string[] = [];
+  eventWritten(outcome: EventWriteOutcome): void {
+    this.writes.push(outcome);
+  }
+  uidLookupFailed(reason: string): void {
+    this.lookupFailures.push(reason);
   }
 }
 
