@@ -149,21 +149,38 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
       'admissionregistration.k8s.io/validatingwebhookconfigurations:get,patch',
       '/secrets:get,update',
       '/secrets:create',
-      '/events:create,patch',
+      '/events:create,get,patch',
+      '/pods:get',
       'authentication.k8s.io/tokenreviews:create',
       'authorization.k8s.io/subjectaccessreviews:create',
     ]);
+    // Events are shared by object name across namespaces, and the Pod of any exec may be looked up: those are not by name.
+    const anyName = new Set(['/events', '/pods']);
     for (const role of objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole') as Obj[]) {
       for (const rule of role.rules) {
         for (const group of rule.apiGroups) {
           for (const resource of rule.resources) {
             expect(allowed).toContain(`${group}/${resource}:${rule.verbs.join(',')}`);
-            if (rule.verbs.includes('get') || rule.verbs.includes('patch') && resource !== 'events') expect(rule.resourceNames).toHaveLength(1);
+            if ((rule.verbs.includes('get') || rule.verbs.includes('patch')) && !anyName.has(`${group}/${resource}`)) expect(rule.resourceNames).toHaveLength(1);
           }
         }
       }
       if (role.kind === 'Role') expect(role.metadata.namespace).toBe('riskgate');
     }
+  });
+
+  test('the Event sink, when enabled, gets exactly the Event and Pod verbs it uses; otherwise neither', () => {
+    const rules = objects.filter((o) => o.kind === 'ClusterRole').flatMap((o) => (o as Obj).rules as Obj[]);
+    const eventRules = rules.filter((r) => r.resources.includes('events') || r.resources.includes('pods'));
+    const enabled = podSpec(objects).containers[0].args.some((a: string) => a.startsWith('--k8s-events'));
+    expect(eventRules).toEqual(
+      enabled
+        ? [
+            { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'patch'] },
+            { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+          ]
+        : [],
+    );
   });
 });
 
