@@ -1,27 +1,33 @@
 // Derives the chart's generated files from the rule catalog: files/rules.json (webhook rules per rule) and values.schema.json.
 import type { Rule } from '../rules/rule.js';
+import { ruleCel } from '../cel/rule-cel.js';
 import { ACTIONS, METRIC_ACTIONS } from '../engine/policy.js';
 import { ALL_EXEMPTIONS, METRIC_EXEMPTIONS, REQUEST_EXEMPTIONS } from '../engine/policy-file.js';
 import { valuesSchemaSkeleton } from './values-schema.js';
 
-/** One request rule in the vocabulary of a ValidatingWebhookConfiguration rule. */
+/** One request rule in the vocabulary of a ValidatingWebhookConfiguration rule, with its matchCondition expression. */
 export interface ChartRule {
   id: string;
   apiGroups: string[];
   apiVersions: string[];
   resources: string[];
   operations: string[];
+  /** CEL true for every request the rule can find (src/cel/rule-cel.ts); the chart ORs those of the deny rules. */
+  matchCondition: string;
+  /** Whether matchCondition is true for exactly those requests (false: for more of them, never fewer). */
+  matchConditionExact: boolean;
 }
 
 export const GENERATED_NOTE = 'Generated from src/rules/catalog.ts by `bash tools/generate-chart.sh`; do not edit (a test regenerates and compares).';
 
-/** Every request rule with its webhook match; metric rules have none (they never reach the webhook). */
+/** Every request rule with its webhook match and matchCondition; metric rules have none (they never reach the webhook). */
 export function chartRules(rules: readonly Rule[]): ChartRule[] {
-  return rules.flatMap((rule) =>
-    rule.type === 'request'
-      ? [{ id: rule.id, apiGroups: [...rule.match.apiGroups], apiVersions: [...rule.match.apiVersions], resources: [...rule.match.resources], operations: [...rule.match.operations] }]
-      : [],
-  );
+  return rules.flatMap((rule) => {
+    if (rule.type !== 'request') return [];
+    const { apiGroups, apiVersions, resources, operations } = rule.match;
+    const cel = ruleCel(rule);
+    return [{ id: rule.id, apiGroups: [...apiGroups], apiVersions: [...apiVersions], resources: [...resources], operations: [...operations], matchCondition: cel.cel.text, matchConditionExact: cel.exact }];
+  });
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -95,6 +95,7 @@ export function valuesSchemaSkeleton(): Json {
       webhook: strict({
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 },
         excludeNamespaces: { type: 'array', items: dnsLabel },
+        matchConditions: { type: 'boolean', description: 'CEL matchCondition on the enforce entry (Kubernetes 1.28+)' },
       }),
       tls: strict({
         secretName: { type: 'string' },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { ruleCel } from '../../src/cel/rule-cel.js';
 import { chartFiles, chartRules } from '../../src/cluster/chart-files.js';
 import { RULES, RULE_IDS, requestRules } from '../../src/rules/catalog.js';
 import { CHART } from './helm.js';
@@ -12,10 +13,13 @@ describe('generated chart files', () => {
     expect(readFileSync(join(CHART, path), 'utf8')).toBe(text);
   });
 
-  test('rules.json lists every request rule with its match, and no metric rule', () => {
+  test('rules.json lists every request rule with its match and matchCondition CEL, and no metric rule', () => {
     const file = JSON.parse(readFileSync(join(CHART, 'files', 'rules.json'), 'utf8')) as { rules: ReturnType<typeof chartRules> };
     expect(file.rules.map((r) => r.id)).toEqual(requestRules(RULES).map((r) => r.id));
-    for (const rule of requestRules(RULES)) expect(file.rules.find((r) => r.id === rule.id)).toEqual({ id: rule.id, ...rule.match });
+    for (const rule of requestRules(RULES)) {
+      const { cel, exact } = ruleCel(rule);
+      expect(file.rules.find((r) => r.id === rule.id)).toEqual({ id: rule.id, ...rule.match, matchCondition: cel.text, matchConditionExact: exact });
+    }
   });
 
   test('values.schema.json knows exactly the catalog rule ids, metric rules only record or off', () => {

@@ -111,6 +111,29 @@ Rules on the same API groups, versions and resources are merged into one entry w
 {{- end }}
 {{- end -}}
 
+{{/*
+The CEL expression of the enforce entry's matchCondition: the OR of the matchCondition of every rule in deny mode
+(files/rules.json, compiled from the catalog by src/cel), one rule a line. True for every request a deny rule can
+refuse, so the entry (failurePolicy Fail) only receives those: with riskgate down, the rest of the cluster's requests
+pass. Empty when no rule denies.
+*/}}
+{{- define "riskgate.denyMatchCondition" -}}
+{{- $root := . -}}
+{{- $catalog := $root.Files.Get "files/rules.json" | fromJson -}}
+{{- $parts := list -}}
+{{- range $catalog.rules -}}
+{{- if eq (include "riskgate.ruleAction" (dict "root" $root "id" .id)) "deny" -}}
+{{- $parts = append $parts (printf "(%s)" .matchCondition) -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n|| " $parts -}}
+{{- end -}}
+
+{{/* Whether the enforce entry gets its matchCondition: webhook.matchConditions on and an API server that has them (1.28+). */}}
+{{- define "riskgate.matchConditionsOn" -}}
+{{- if and .Values.webhook.matchConditions (semverCompare ">=1.28-0" .Capabilities.KubeVersion.Version) -}}true{{- end -}}
+{{- end -}}
+
 {{/* The caBundle for provided and self-managed modes (self-managed: keep what riskgate patched in, across upgrades). */}}
 {{- define "riskgate.caBundle" -}}
 {{- if .Values.tls.caBundle -}}
