@@ -8,7 +8,7 @@ import { fromAdmissionReview } from '../../src/request/from-admission-review.js'
 import { RULES, requestRules } from '../../src/rules/catalog.js';
 import { CAPTURES, readJson } from '../fixture-path.js';
 import { CASES_DIR, loadAdmissionCases } from '../webhook/admission-case.js';
-import { celVariables, evaluateCel } from './cel-evaluation.js';
+import { celVariables, evaluateCel, unguardedHas } from './cel-evaluation.js';
 
 const rules = requestRules(RULES).map((rule) => ({ rule, ...ruleCel(rule) }));
 
@@ -38,6 +38,10 @@ const bodies = readdirSync(join(CASES_DIR, 'bodies')).filter((f) => f.endsWith('
 describe('catalog rules: CEL against the evaluator', () => {
   test('every catalog rule compiles exactly (no request goes to the webhook that no rule can match)', () => {
     expect(rules.filter((r) => !r.exact).map((r) => r.rule.id)).toEqual([]);
+  });
+
+  test('every has() of every rule stands next to its type(…) == map guard (cel-go fails has() on anything else)', () => {
+    expect(rules.flatMap(({ rule, cel }) => unguardedHas(cel.text).map((h) => `${rule.id}: ${h}`))).toEqual([]);
   });
 
   test.each(captures)('capture %s (kube-apiserver v1.32)', (file) => {

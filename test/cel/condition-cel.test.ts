@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { conditionCel } from '../../src/cel/condition-cel.js';
 import type { Condition } from '../../src/rules/rule.js';
 import { capturedReview } from '../fixture-path.js';
-import { celVariables, evaluateCel } from './cel-evaluation.js';
+import { celVariables, evaluateCel, unguardedHas } from './cel-evaluation.js';
 
 interface ConditionCase {
   name: string;
@@ -25,6 +25,7 @@ describe('conditionCel', () => {
     const compiled = conditionCel(c.condition);
     expect(compiled.cel.text).toBe(c.cel);
     expect(compiled.exact).toBe(c.exact);
+    expect(unguardedHas(c.cel)).toEqual([]);
   });
 
   // A CREATE (no oldObject), an UPDATE and a CONNECT: every expression of the table evaluates to a bool, never an error.
