@@ -12,7 +12,6 @@ export interface Approximation {
   exact: boolean;
 }
 
-export const ALWAYS: Approximation = { cel: TRUE, exact: true };
 export const NEVER: Approximation = { cel: FALSE, exact: true };
 
 export function exactly(cel: Cel): Approximation {

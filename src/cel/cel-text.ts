@@ -22,7 +22,7 @@ export type Facts = ReadonlySet<string>;
 
 export const NO_FACTS: Facts = new Set();
 
-export function conjunctsOf(cel: Cel): readonly Cel[] {
+function conjunctsOf(cel: Cel): readonly Cel[] {
   return cel.conjuncts ?? [cel];
 }
 
@@ -132,7 +132,7 @@ export function stringLiteral(text: string): Cel | null {
 }
 
 /** A CEL int (safe integers) or double literal, or null for NaN and infinities (no JSON value equals them). */
-export function numberLiteral(value: number): Cel | null {
+function numberLiteral(value: number): Cel | null {
   if (!Number.isFinite(value)) return null;
   if (Number.isSafeInteger(value)) return value < 0 ? { text: String(value), level: 'relation' } : primary(String(value));
   const text = String(value);

@@ -35,7 +35,7 @@ function resources(names: string[]): Cel {
 }
 
 /** The rule's match in CEL: what the webhook rules select, narrowed to this rule inside an entry shared with others. */
-export function matchCel(match: RuleMatch): Cel {
+function matchCel(match: RuleMatch): Cel {
   return and(
     oneOf(primary('request.operation'), match.operations),
     match.apiGroups.includes('*') ? TRUE : oneOf(primary('request.resource.group'), match.apiGroups),
