@@ -7,7 +7,11 @@ import { searchName } from '../rules/search-name.js';
 import type { RequestSource } from '../request/resource-request.js';
 
 export interface RiskEvent {
-  /** Stable id: the same finding always yields the same id, so sinks can deliver at least once and Splunk can dedup. */
+  /**
+   * Stable id of one request's finding for one risk object: a hash of rule, request uid (AdmissionReview uid, or the
+   * auditID for an audit event) and risk object. The webhook writes it into its audit annotations and replay reuses it,
+   * so sinks can deliver at least once and Splunk can dedup live and replayed events alike.
+   */
   event_id: string;
   /** ISO-8601 time of the decision. */
   time: string;
@@ -26,6 +30,10 @@ export interface RiskEvent {
   summary: string;
   /** The finding's result row (user, user_groups, src_ip, kind, namespace, name, operation, uid… or host, pid…). */
   fields: Record<string, string | string[]>;
+  /** Replay only: what the live webhook did (its action, `exempt`, or `not-judged`) when that differs from `action`. */
+  admission_action?: string;
+  /** Replay only, with `not-judged`: the webhook the API server failed to call. */
+  unreachable_webhook?: string;
 }
 
 function asList(value: string | string[] | undefined): string[] {
@@ -38,37 +46,43 @@ function eventId(finding: Finding, riskObject: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
-/** One risk event per risk object of the rule (ESCU semantics); threat objects are attached to each. */
-export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date, source: RequestSource | 'metrics'): RiskEvent[] {
+/** The id the live webhook gave the same risk events, when it recorded exactly as many for the rule (positional). */
+export type LiveEventIds = (ruleId: string) => readonly string[] | undefined;
+
+/**
+ * One risk event per risk object of the rule (ESCU semantics); threat objects are attached to each. `liveIds` (replay)
+ * are the ids the webhook recorded for this rule and request, reused in order when there is one per risk object.
+ */
+export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date, source: RequestSource | 'metrics', liveIds?: readonly string[]): RiskEvent[] {
   const { rule, fields } = finding;
   const threats = rule.risk.threatObjects.flatMap((t) => asList(fields[t.field]).map((value) => ({ value, type: t.type })));
-  return rule.risk.riskObjects.flatMap((ro) =>
-    asList(fields[ro.field]).map((riskObject) => ({
-      event_id: eventId(finding, riskObject),
-      time: time.toISOString(),
-      search_name: searchName(rule),
-      rule_id: rule.id,
-      action,
-      source,
-      risk_object: riskObject,
-      risk_object_type: ro.type,
-      risk_score: ro.score,
-      risk_message: fillTokens(rule.risk.message, fields),
-      threat_object: threats.map((t) => t.value),
-      threat_object_type: threats.map((t) => t.type),
-      annotations: { mitre_attack: [...rule.risk.mitreAttack] },
-      analyticstories: [...rule.risk.analyticStories],
-      summary: finding.summary,
-      fields,
-    })),
-  );
+  const objects = rule.risk.riskObjects.flatMap((ro) => asList(fields[ro.field]).map((value) => ({ ro, value })));
+  const reuse = liveIds !== undefined && liveIds.length === objects.length;
+  return objects.map(({ ro, value }, i) => ({
+    event_id: reuse ? liveIds[i]! : eventId(finding, value),
+    time: time.toISOString(),
+    search_name: searchName(rule),
+    rule_id: rule.id,
+    action,
+    source,
+    risk_object: value,
+    risk_object_type: ro.type,
+    risk_score: ro.score,
+    risk_message: fillTokens(rule.risk.message, fields),
+    threat_object: threats.map((t) => t.value),
+    threat_object_type: threats.map((t) => t.type),
+    annotations: { mitre_attack: [...rule.risk.mitreAttack] },
+    analyticstories: [...rule.risk.analyticStories],
+    summary: finding.summary,
+    fields,
+  }));
 }
 
 /** The risk events a decision records: none for dry-run requests. */
-export function riskEventsOfDecision(decision: Decision, time: Date): RiskEvent[] {
+export function riskEventsOfDecision(decision: Decision, time: Date, liveIds?: LiveEventIds): RiskEvent[] {
   return decision.verdicts.flatMap((v) => {
     const request = v.finding.request;
     if (request?.dryRun) return [];
-    return riskEventsOf(v.finding, v.action, time, request?.source ?? 'metrics');
+    return riskEventsOf(v.finding, v.action, time, request?.source ?? 'metrics', liveIds?.(v.finding.rule.id));
   });
 }

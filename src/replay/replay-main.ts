@@ -10,6 +10,7 @@ import { RiskgateError } from '../riskgate-error.js';
 import { RULES } from '../rules/catalog.js';
 import type { ReplayInput, ReplayObserver } from './replay-run.js';
 import { replay } from './replay-run.js';
+import { AdmissionNotes } from './admission-notes.js';
 import { ReplayTable, tableLines } from './replay-table.js';
 import type { LineSink } from './replay-outputs.js';
 import { jsonLines, riskEventLines } from './replay-outputs.js';
@@ -86,8 +87,17 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
   const inputs: ReplayInput[] = [];
   for (const path of paths) inputs.push(await openInput(path, io.stdin));
   const { sink, flush } = lineSink(io.stdout);
-  const table = options.output === 'table' ? new ReplayTable(RULES, policy) : undefined;
-  const observer: ReplayObserver = table ?? (options.output === 'json' ? jsonLines(sink) : riskEventLines(sink));
+  const table = options.output === 'table' ? { rows: new ReplayTable(RULES, policy), notes: new AdmissionNotes() } : undefined;
+  const observer: ReplayObserver = table
+    ? {
+        request(replayed) {
+          table.rows.request(replayed);
+          table.notes.request(replayed);
+        },
+      }
+    : options.output === 'json'
+      ? jsonLines(sink)
+      : riskEventLines(sink);
   let reported = 0;
   const counts = await replay(inputs, {
     rules: RULES,
@@ -97,7 +107,10 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
       if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${where}: ${message}; skipped\n`);
     },
   });
-  if (table) for (const line of tableLines(table.results())) await sink(line);
+  if (table) {
+    for (const line of tableLines(table.rows.results())) await sink(line);
+    for (const line of table.notes.lines()) await sink(line);
+  }
   await flush();
   if (reported > MAX_REPORTED) io.stderr.write(`riskgate replay: ${reported - MAX_REPORTED} more bad records not shown\n`);
   io.stderr.write(

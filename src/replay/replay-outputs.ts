@@ -1,6 +1,7 @@
 // The streaming outputs of replay: one JSON line per decided request (`json`), or the RBA risk events of each decision (`risk-events`).
+import { NOT_JUDGED } from '../kubernetes/admission-trace.js';
 import { riskEventsOfDecision } from '../outputs/risk-event.js';
-import { DECISION_ANNOTATION, ENFORCE_WEBHOOK, OBSERVE_WEBHOOK } from '../kubernetes/webhook-names.js';
+import { liveMarker } from './live-marker.js';
 import type { ReplayObserver, ReplayedRequest } from './replay-run.js';
 
 /** Where output lines go; resolves when the line may be followed by more (stream backpressure). */
@@ -13,21 +14,22 @@ export function requestTime(replayed: ReplayedRequest): Date {
   return Number.isNaN(time.getTime()) ? new Date(0) : time;
 }
 
-/** What riskgate itself decided at admission time, if the event carries its audit annotations. */
-function admissionDecision(replayed: ReplayedRequest): string | undefined {
-  const annotations = replayed.event.annotations ?? {};
-  return annotations[`${ENFORCE_WEBHOOK.name}/${DECISION_ANNOTATION}`] ?? annotations[`${OBSERVE_WEBHOOK.name}/${DECISION_ANNOTATION}`];
-}
-
 /** `json`: requests with at least one finding, with the decision the policy gives them now. */
 export function jsonLines(sink: LineSink): ReplayObserver {
   return {
     request(replayed) {
       const { request, decision, event } = replayed;
       if (replayed.findings.length === 0) return;
-      const verdicts = decision.verdicts.map((v) => ({ rule_id: v.finding.rule.id, action: v.action, summary: v.finding.summary }));
-      const exempted = decision.exempted.map((e) => ({ rule_id: e.finding.rule.id, exemption: e.exemption }));
-      const recorded = admissionDecision(replayed);
+      const { admission } = replayed;
+      const verdicts = decision.verdicts.map((v) => ({
+        rule_id: v.finding.rule.id,
+        action: v.action,
+        summary: v.finding.summary,
+        ...liveMarker(admission, v.finding.rule.id, v.action),
+      }));
+      const exempted = decision.exempted.map((e) => ({ rule_id: e.finding.rule.id, exemption: e.exemption, ...liveMarker(admission, e.finding.rule.id, 'exempt') }));
+      const notJudged = [...verdicts, ...exempted].some((v) => v.admission_action === NOT_JUDGED);
+      const recorded = admission.decision ?? (notJudged ? NOT_JUDGED : undefined);
       const line = {
         where: replayed.where,
         auditID: request.uid,
@@ -53,11 +55,18 @@ export function jsonLines(sink: LineSink): ReplayObserver {
   };
 }
 
-/** `risk-events`: the RBA risk events, timed at the request (none for dry-run requests, as at admission). */
+/**
+ * `risk-events`: the RBA risk events, timed at the request (none for dry-run requests, as at admission), with the
+ * event ids the live webhook recorded for the same rule and risk objects, and the live action where it differs.
+ */
 export function riskEventLines(sink: LineSink): ReplayObserver {
   return {
     async request(replayed) {
-      for (const event of riskEventsOfDecision(replayed.decision, requestTime(replayed))) await sink(JSON.stringify(event));
+      const { admission } = replayed;
+      const liveIds = (ruleId: string) => admission.rules.get(ruleId)?.eventIds;
+      for (const event of riskEventsOfDecision(replayed.decision, requestTime(replayed), liveIds)) {
+        await sink(JSON.stringify({ ...event, ...liveMarker(admission, event.rule_id, event.action) }));
+      }
     },
   };
 }

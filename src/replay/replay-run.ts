@@ -5,6 +5,8 @@ import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
 import type { Policy } from '../engine/policy.js';
 import { actionOf } from '../engine/policy.js';
+import type { AdmissionTrace } from '../kubernetes/admission-trace.js';
+import { NO_TRACE, admissionTraceOf } from '../kubernetes/admission-trace.js';
 import type { AuditEvent } from '../kubernetes/audit-event.js';
 import { DecodeError } from '../request/decode-error.js';
 import { operationOf, requestOfAuditEvent, validateAuditEvent } from '../request/from-audit-event.js';
@@ -31,6 +33,8 @@ export interface ReplayedRequest {
   request: ResourceRequest;
   findings: Finding[];
   decision: Decision;
+  /** What the live webhook left in the event (read only when there are findings). */
+  admission: AdmissionTrace;
 }
 
 export interface ReplayObserver {
@@ -102,6 +106,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   const watched = watchedResources(options.rules, options.policy);
   const dedup = new StageDedup<string>(options.maxPending);
   const candidates = candidateRules(options.rules);
+  const ruleIds = new Set(options.rules.map((r) => r.id));
   const handle = async (event: AuditEvent, where: string) => {
     const rules = candidates(event);
     if (!rules) return;
@@ -112,7 +117,8 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     if (!request) return;
     const findings = evaluate(request, rules);
     counts.findings += findings.length;
-    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy) });
+    const admission = findings.length > 0 ? admissionTraceOf(event, ruleIds) : NO_TRACE;
+    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy), admission });
   };
   for (const input of inputs) {
     for await (const batch of jsonRecordBatches(input.chunks)) {
