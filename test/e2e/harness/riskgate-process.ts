@@ -101,7 +101,7 @@ export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate>
 export function sumOf(text: string, metric: string): number {
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (!line.startsWith(metric) || !/^[a-z_]+(\{| )/.test(line) || line.slice(metric.length)[0] === '_') continue;
+    if (!line.startsWith(metric) || !/^[a-z0-9_]+(\{| )/.test(line) || line.slice(metric.length)[0] === '_') continue;
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
