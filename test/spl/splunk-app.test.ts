@@ -18,6 +18,8 @@ import type { RequestRule } from '../../src/rules/rule.js';
 import { toSpl } from '../../src/spl/to-spl.js';
 import { splunkAppFiles } from '../../src/spl/to-splunk-app.js';
 import { fixtureAuditEvents } from './audit-fixtures.js';
+import { fixturePath } from '../fixture-path.js';
+import { replayLines } from '../replay/replay-helpers.js';
 import { parseConf } from './conf-parser.js';
 import type { ParsedStanza } from './conf-parser.js';
 import { searchMatches } from './spl-subset.js';
@@ -155,10 +157,29 @@ describe('the denied-requests report', () => {
     expect(report.values).toMatchObject({ enableSched: '0', is_visible: 'true', 'dispatch.earliest_time': '-24h@h' });
     const base = report.values['search']!.split(' | ')[0]!.replace('`kube_audit` ', '');
     expect(base).toBe('responseStatus.code=403 "annotations.enforce.riskgate.io/decision"=deny');
-    // Run over the fixtures: only the synthetic patch riskgate denied is listed (the v1.32 denials came from another webhook).
+    // Run over the fixtures: the requests riskgate denied (real and dry-run) are listed; the 500s of riskgate down and
+    // the capture's denials by another webhook are not.
     const plan = planSearch(RULES.find((r) => r.id === 'kubernetes-node-port-creation') as RequestRule, POLICY);
     const selected = fixtureAuditEvents().filter(({ event }) => searchMatches(base, event, eventFieldReader(plan)));
-    expect(selected.map((e) => e.where)).toEqual(['synthetic/daemonset-patches.jsonl:4']);
+    expect(selected.map((e) => e.where)).toEqual([8, 12, 13, 17].map((n) => `riskgate-v1.32/audit.log.jsonl:${n}`).concat('synthetic/daemonset-patches.jsonl:4'));
+  });
+
+  test('agrees with replay: the requests it lists are those replay shows with admission_decision deny, and not the not-judged ones', async () => {
+    const base = report.values['search']!.split(' | ')[0]!.replace('`kube_audit` ', '');
+    const plan = planSearch(RULES.find((r) => r.id === 'kubernetes-node-port-creation') as RequestRule, POLICY);
+    const listed = fixtureAuditEvents()
+      .filter((e) => e.where.startsWith('riskgate-v1.32/') && searchMatches(base, e.event, eventFieldReader(plan)))
+      .map((e) => String(e.event['auditID']));
+    const { lines } = await replayLines([fixturePath('audit', 'riskgate-v1.32', 'audit.log.jsonl')], 'json');
+    expect(lines.filter((l) => l['admission_decision'] === 'deny').map((l) => l['auditID'])).toEqual(listed);
+    expect(lines.filter((l) => l['admission_decision'] === 'not-judged').map((l) => l['response_code'])).toEqual([500, 500, 201]);
+  });
+
+  test('shows the event ids of the denying rules, as the webhook wrote them into its annotations', () => {
+    for (const rule of RULES.filter((r) => r.type === 'request')) {
+      expect(report.values['search']).toContain(`if('annotations.enforce.riskgate.io/${rule.id}.action'="deny", 'annotations.enforce.riskgate.io/${rule.id}.event_id', null())`);
+    }
+    expect(report.values['search']).toMatch(/\| table _time auditID .* rule_id event_id responseStatus\.message \|/);
   });
 
   test('names the denying rules from the very annotation keys admission-response writes', () => {
