@@ -119,3 +119,12 @@ test('/metrics counts the Events each replica wrote', async () => {
   const failed = await Promise.all(replicas.map(async (r) => (await r.metrics()).match(/riskgate_k8s_events_written_total\{outcome="failed"\} (\d+)/)?.[1] ?? '0'));
   expect(failed).toEqual(['0', '0']);
 });
+
+test('the Event sink RBAC is exactly what it uses (kubectl auth can-i --as the ServiceAccount)', async () => {
+  const as = '--as=system:serviceaccount:riskgate:riskgate';
+  const can = async (...check: string[]) => `${check.join(' ')}: ${(await plane.kubectl.run(['auth', 'can-i', ...check, as])).stdout.trim()}`;
+  const allowed = [['create', 'events', '-n', 'team-a'], ['get', 'events', '-n', 'team-a'], ['patch', 'events', '-n', 'team-a'], ['get', 'pods', '-n', 'team-a']];
+  const refused = [['update', 'events', '-n', 'team-a'], ['delete', 'events', '-n', 'team-a'], ['list', 'pods', '-n', 'team-a'], ['create', 'pods', '--subresource=exec', '-n', 'team-a'], ['create', 'pods', '-n', 'team-a']];
+  expect(await Promise.all(allowed.map((c) => can(...c)))).toEqual(allowed.map((c) => `${c.join(' ')}: yes`));
+  expect(await Promise.all(refused.map((c) => can(...c)))).toEqual(refused.map((c) => `${c.join(' ')}: no`));
+});
