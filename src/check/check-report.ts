@@ -1,4 +1,4 @@
-// The result of `riskgate check`: every object read with its findings and outcome, the input errors, the summary and exit code.
+// The result of `riskgate check` and `riskgate audit`: every object judged with its findings and outcome, the input errors, the summary and exit code.
 import type { Action } from '../engine/policy.js';
 import type { ManifestOperation } from '../request/from-manifest.js';
 import type { UserIdentity } from '../request/resource-request.js';
@@ -32,10 +32,31 @@ export interface ApplicableRule {
   action: Action;
 }
 
-export interface CheckedObject {
+/** Where `riskgate check` read an object: its first key in a manifest file. */
+export interface FileOrigin {
   file: string;
   line: number;
   column: number;
+}
+
+/** Where `riskgate audit` found an object: live in a cluster, at its API path, as of its resourceVersion. */
+export interface LiveOrigin {
+  /** The kubeconfig context (or `in-cluster`) the audit read the cluster through. */
+  cluster: string;
+  /** e.g. /api/v1/namespaces/default/services/web */
+  path: string;
+  uid: string;
+  resourceVersion: string;
+}
+
+export type ObjectOrigin = FileOrigin | LiveOrigin;
+
+export function isLiveOrigin(origin: ObjectOrigin): origin is LiveOrigin {
+  return 'path' in origin;
+}
+
+export interface CheckedObject {
+  origin: ObjectOrigin;
   apiVersion: string;
   kind: string;
   /** The request's namespace ('' for cluster-scoped kinds). */
@@ -58,7 +79,10 @@ export interface InputError {
 }
 
 export interface CheckSummary {
+  /** Manifest files read (0 for an audit). */
   files: number;
+  /** audit only: namespaces the judged objects live in. */
+  namespaces?: number;
   objects: number;
   denied: number;
   warned: number;
@@ -71,16 +95,26 @@ export interface CheckSummary {
 
 export interface CheckSettings {
   operation: ManifestOperation;
-  namespace: string;
+  /** check: the namespace of namespaced objects without metadata.namespace; absent for an audit. */
+  namespace?: string;
   user: UserIdentity;
   /** Policy file, or "built-in". */
   policy: string;
   failOn: FailOn;
 }
 
+/** What an audit read: the cluster, and the namespaces it was limited to (none: all of them). */
+export interface AuditScope {
+  cluster: string;
+  server: string;
+  namespaces: string[];
+}
+
 export interface CheckReport {
   tool: { name: string; version: string };
   settings: CheckSettings;
+  /** Set for `riskgate audit`: the report is about live objects, not files. */
+  audit?: AuditScope;
   /** Every request rule of the catalog, with its action under the policy (SARIF rule list, JSON rule list). */
   rules: ApplicableRule[];
   files: string[];
@@ -96,6 +130,8 @@ export function errorLocation(error: InputError): string {
   return `${error.file}:${error.line}:${error.column ?? 1}`;
 }
 
-export function objectLabel(object: Pick<CheckedObject, 'kind' | 'namespace' | 'name'>): string {
+/** A manifest object as `kind/namespace/name`; a live object as `namespace/kind/name` (as an audit lists them, by namespace). */
+export function objectLabel(object: Pick<CheckedObject, 'origin' | 'kind' | 'namespace' | 'name'>): string {
+  if (isLiveOrigin(object.origin)) return `${object.namespace || '-'}/${object.kind}/${object.name}`;
   return `${object.kind}/${object.namespace || '-'}/${object.name || '-'}`;
 }

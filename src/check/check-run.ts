@@ -1,4 +1,4 @@
-// The check itself (no I/O): manifest texts → objects → ResourceRequests → evaluate → decide, gathered into a CheckReport.
+// The check itself (no I/O): manifest texts → objects → ResourceRequests → evaluate → decide, gathered into a CheckReport (judgeRequest serves the audit too).
 import { decide } from '../engine/decide.js';
 import type { Decision } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
@@ -7,13 +7,13 @@ import { matchesRequest } from '../engine/match.js';
 import type { Policy } from '../engine/policy.js';
 import { actionOf } from '../engine/policy.js';
 import { resolveKind } from '../kubernetes/kinds.js';
-import { fromManifest } from '../request/from-manifest.js';
+import { DEFAULT_CHECK_NAMESPACE, fromManifest } from '../request/from-manifest.js';
 import { parseManifestText } from '../request/manifest-documents.js';
 import type { ManifestObject, ParsedManifest } from '../request/manifest-documents.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import { requestRules } from '../rules/catalog.js';
 import type { RequestRule, Rule } from '../rules/rule.js';
-import type { CheckReport, CheckSettings, CheckSummary, CheckedObject, FindingAction, InputError, Outcome, ReportedFinding } from './check-report.js';
+import type { CheckReport, CheckSettings, CheckSummary, CheckedObject, FindingAction, InputError, ObjectOrigin, Outcome, ReportedFinding } from './check-report.js';
 import { OUTCOME_SEVERITY } from './check-report.js';
 
 /** One input as read by the CLI: a text to parse, or the error that kept it from being read. */
@@ -63,27 +63,33 @@ function outcomeOf(findings: ReportedFinding[]): Outcome {
   return worst;
 }
 
-function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
-  const request: ResourceRequest = fromManifest(item.object, { file, line: item.line, column: item.column }, context.settings);
+/**
+ * Judges one request as the webhook would: the findings of the rules, each with the action the policy gives it (or the
+ * exemption that applied), and which rules select the object at all. Shared by `riskgate check` and `riskgate audit`.
+ */
+export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, apiVersion: string, policy: Policy, rules: readonly RequestRule[]): CheckedObject {
   const findings = evaluate(request, rules);
-  const reportedList = reportedFindings(findings, decide(findings, context.policy));
-  const apiVersion = String(item.object['apiVersion']);
+  const reportedList = reportedFindings(findings, decide(findings, policy));
   return {
-    file,
-    line: item.line,
-    column: item.column,
+    origin,
     apiVersion,
     kind: request.kind,
     namespace: request.namespace,
     name: request.name,
     knownKind: resolveKind(apiVersion, request.kind).known,
-    applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionOf(context.policy, rule.id) })),
+    applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionOf(policy, rule.id) })),
     findings: reportedList,
     outcome: outcomeOf(reportedList),
   };
 }
 
-function summarize(files: number, objects: CheckedObject[], errors: InputError[]): CheckSummary {
+function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
+  const origin = { file, line: item.line, column: item.column };
+  const request: ResourceRequest = fromManifest(item.object, origin, { ...context.settings, namespace: context.settings.namespace ?? DEFAULT_CHECK_NAMESPACE });
+  return judgeRequest(request, origin, String(item.object['apiVersion']), context.policy, rules);
+}
+
+export function summarize(files: number, objects: readonly CheckedObject[], errors: readonly InputError[]): CheckSummary {
   const count = (outcome: Outcome) => objects.filter((o) => o.outcome === outcome).length;
   return {
     files,

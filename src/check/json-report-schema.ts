@@ -1,4 +1,4 @@
-// JSON Schema (draft-07) of `riskgate check --output json`, version 1: the contract CI scripts may rely on; tests validate against it.
+// JSON Schema (draft-07) of `riskgate check --output json` and `riskgate audit --output json`, version 1: the contract CI scripts may rely on; tests validate against it.
 const stringField = { type: 'string' } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 
@@ -13,7 +13,7 @@ export const JSON_REPORT_SCHEMA = {
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { const: 'riskgate' }, version: stringField } },
     settings: {
       type: 'object',
-      required: ['operation', 'namespace', 'user', 'policy', 'failOn'],
+      required: ['operation', 'user', 'policy', 'failOn'],
       properties: {
         operation: { enum: ['CREATE', 'UPDATE'] },
         namespace: stringField,
@@ -26,12 +26,18 @@ export const JSON_REPORT_SCHEMA = {
         failOn: { enum: ['deny', 'warn'] },
       },
     },
+    audit: {
+      type: 'object',
+      required: ['cluster', 'server', 'namespaces'],
+      properties: { cluster: stringField, server: stringField, namespaces: { type: 'array', items: stringField } },
+    },
     exitCode: { enum: [0, 1, 2] },
     summary: {
       type: 'object',
       required: ['files', 'objects', 'denied', 'warned', 'recorded', 'exempted', 'passed', 'unknownKinds', 'errors'],
       properties: {
         files: count,
+        namespaces: count,
         objects: count,
         denied: count,
         warned: count,
@@ -63,11 +69,16 @@ export const JSON_REPORT_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['file', 'line', 'column', 'apiVersion', 'kind', 'namespace', 'name', 'knownKind', 'outcome', 'findings'],
+        required: ['apiVersion', 'kind', 'namespace', 'name', 'knownKind', 'outcome', 'findings'],
+        // check: where in which file; audit: the live object.
+        oneOf: [{ required: ['file', 'line', 'column'] }, { required: ['path', 'uid', 'resourceVersion'] }],
         properties: {
           file: stringField,
           line: { type: 'integer', minimum: 1 },
           column: { type: 'integer', minimum: 1 },
+          path: stringField,
+          uid: stringField,
+          resourceVersion: stringField,
           apiVersion: stringField,
           kind: stringField,
           namespace: stringField,

@@ -1,11 +1,13 @@
-// JUnit XML report: a testsuite per file, a testcase per object × rule that selects it; deny (and warn with --fail-on warn) fail.
+// JUnit XML report: a testsuite per file (per namespace for an audit), a testcase per object × rule that selects it; deny (and warn with --fail-on warn) fail.
 import type { ApplicableRule, CheckReport, CheckedObject, FailOn, InputError } from './check-report.js';
-import { errorLocation, objectLabel } from './check-report.js';
+import { errorLocation, isLiveOrigin, objectLabel } from './check-report.js';
 import { xmlAttribute, xmlText } from './xml-text.js';
 
 interface TestCase {
   name: string;
+  /** The manifest file, or the live object's API path. */
   file: string;
+  /** 0: no line (a whole file, a live object). */
   line: number;
   /** Exactly one of these, or none for a plain pass. */
   failure?: { type: string; message: string };
@@ -15,13 +17,23 @@ interface TestCase {
 }
 
 interface Suite {
-  file: string;
+  name: string;
   cases: TestCase[];
+}
+
+function place(object: CheckedObject): { file: string; line: number } {
+  return isLiveOrigin(object.origin) ? { file: object.origin.path, line: 0 } : { file: object.origin.file, line: object.origin.line };
+}
+
+/** A check groups by file; an audit by namespace (cluster-scoped objects together). */
+function suiteName(object: CheckedObject): string {
+  if (!isLiveOrigin(object.origin)) return object.origin.file;
+  return object.namespace ? `namespace ${object.namespace}` : 'cluster-scoped';
 }
 
 function ruleCase(object: CheckedObject, applicable: ApplicableRule, failOn: FailOn): TestCase {
   const name = `${objectLabel(object)} ${applicable.rule.id}`;
-  const base = { name, file: object.file, line: object.line };
+  const base = { name, ...place(object) };
   if (applicable.action === 'off') return { ...base, skipped: `rule ${applicable.rule.id} is off in the policy` };
   const finding = object.findings.find((f) => f.rule.id === applicable.rule.id);
   if (!finding) return base;
@@ -33,7 +45,7 @@ function ruleCase(object: CheckedObject, applicable: ApplicableRule, failOn: Fai
 function objectCases(object: CheckedObject, failOn: FailOn): TestCase[] {
   if (object.applicableRules.length === 0) {
     const why = object.knownKind ? 'no riskgate rule selects' : 'no riskgate rule knows';
-    return [{ name: objectLabel(object), file: object.file, line: object.line, output: `pass: ${why} ${object.apiVersion} ${object.kind}` }];
+    return [{ name: objectLabel(object), ...place(object), output: `pass: ${why} ${object.apiVersion} ${object.kind}` }];
   }
   return object.applicableRules.map((applicable) => ruleCase(object, applicable, failOn));
 }
@@ -43,17 +55,17 @@ function errorCase(error: InputError): TestCase {
 }
 
 function suites(report: CheckReport): Suite[] {
-  const byFile = new Map<string, Suite>();
-  const suite = (file: string) => {
-    let s = byFile.get(file);
-    if (!s) byFile.set(file, (s = { file, cases: [] }));
+  const byName = new Map<string, Suite>();
+  const suite = (name: string) => {
+    let s = byName.get(name);
+    if (!s) byName.set(name, (s = { name, cases: [] }));
     return s;
   };
   for (const file of report.files) suite(file);
   // A file's input errors open its suite, then come its objects in reading order.
   for (const error of report.errors) suite(error.file).cases.push(errorCase(error));
-  for (const object of report.objects) suite(object.file).cases.push(...objectCases(object, report.settings.failOn));
-  return [...byFile.values()];
+  for (const object of report.objects) suite(suiteName(object)).cases.push(...objectCases(object, report.settings.failOn));
+  return [...byName.values()];
 }
 
 function caseXml(c: TestCase): string {
@@ -73,9 +85,10 @@ function counts(cases: TestCase[]): string {
 
 export function junitReport(report: CheckReport): string {
   const all = suites(report);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="riskgate check" ${counts(all.flatMap((s) => s.cases))}>`];
+  const title = report.audit ? `riskgate audit ${report.audit.cluster}` : 'riskgate check';
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlAttribute(title)}" ${counts(all.flatMap((s) => s.cases))}>`];
   for (const s of all) {
-    lines.push(`  <testsuite name="${xmlAttribute(s.file)}" ${counts(s.cases)}>`);
+    lines.push(`  <testsuite name="${xmlAttribute(s.name)}" ${counts(s.cases)}>`);
     lines.push(...s.cases.map(caseXml));
     lines.push('  </testsuite>');
   }

@@ -1,10 +1,10 @@
-// SARIF 2.1.0 report for GitHub code scanning: the catalog's rules (help, ESCU links) and one result per finding, at file:line.
+// SARIF 2.1.0 report for GitHub code scanning: the catalog's rules (help, ESCU links) and one result per finding, at file:line (an audit's at the object's API path under the server's URL).
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Action } from '../engine/policy.js';
 import type { RequestRule } from '../rules/rule.js';
 import type { CheckReport, CheckedObject, FindingAction, InputError, ReportedFinding } from './check-report.js';
-import { objectLabel } from './check-report.js';
+import { isLiveOrigin, objectLabel } from './check-report.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -64,6 +64,15 @@ function location(file: string, line: number | undefined, column: number | undef
   return { physicalLocation: { artifactLocation: { uri: artifactUri(file) }, ...region } };
 }
 
+/** The base URI an audit's API paths are relative to (run.originalUriBaseIds). */
+export const API_SERVER_BASE_ID = 'KUBERNETES_API_SERVER';
+
+function objectLocation(object: CheckedObject) {
+  const { origin } = object;
+  if (!isLiveOrigin(origin)) return location(origin.file, origin.line, origin.column);
+  return { physicalLocation: { artifactLocation: { uri: origin.path.replace(/^\//, ''), uriBaseId: API_SERVER_BASE_ID } } };
+}
+
 function result(object: CheckedObject, finding: ReportedFinding, ruleIndex: number) {
   return {
     ruleId: finding.rule.id,
@@ -72,18 +81,31 @@ function result(object: CheckedObject, finding: ReportedFinding, ruleIndex: numb
     message: { text: `${objectLabel(object)}: ${finding.message}` },
     locations: [
       {
-        ...location(object.file, object.line, object.column),
+        ...objectLocation(object),
         logicalLocations: [{ name: object.name || object.kind, fullyQualifiedName: objectLabel(object), kind: 'object' }],
       },
     ],
     // An exempted finding is reported as suppressed: GitHub lists it as closed, with the exemption as justification.
     ...(finding.exemption ? { suppressions: [{ kind: 'external', justification: `exempted by ${finding.exemption}` }] } : {}),
-    properties: { action: finding.action, apiVersion: object.apiVersion, kind: object.kind, namespace: object.namespace, name: object.name, riskScore: finding.riskScore },
+    properties: {
+      action: finding.action,
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.namespace,
+      name: object.name,
+      riskScore: finding.riskScore,
+      ...(isLiveOrigin(object.origin) ? { uid: object.origin.uid, resourceVersion: object.origin.resourceVersion } : {}),
+    },
   };
 }
 
 function notification(error: InputError) {
   return { level: 'error', descriptor: { id: error.code }, message: { text: error.message }, locations: [location(error.file, error.line, error.column)] };
+}
+
+/** An absolute URI ending in `/`, as SARIF wants for a base. */
+function serverBase(server: string): string {
+  return server.endsWith('/') ? server : `${server}/`;
 }
 
 export function toSarif(report: CheckReport) {
@@ -103,6 +125,7 @@ export function toSarif(report: CheckReport) {
         ],
         // Columns come from JavaScript string offsets.
         columnKind: 'utf16CodeUnits',
+        ...(report.audit ? { originalUriBaseIds: { [API_SERVER_BASE_ID]: { uri: serverBase(report.audit.server), description: { text: `the API server of ${report.audit.cluster}` } } } } : {}),
         results: report.objects.flatMap((o) => o.findings.map((f) => result(o, f, index.get(f.rule.id) ?? -1))),
       },
     ],
