@@ -10,8 +10,17 @@ import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
 import { metadataUidOf } from './object-uid.js';
-import { prePatchObject } from './pre-patch-object.js';
 import type { Operation, ResourceRequest, UserIdentity } from './resource-request.js';
+import type { OldObjectSource } from './update-objects.js';
+import { updateObjectsOf } from './update-objects.js';
+
+type AuditObjects = Pick<ResourceRequest, 'object' | 'oldObject'> & { oldObjectSource?: OldObjectSource };
+
+/** A decoded audit event, and for an UPDATE where its oldObject came from. */
+export interface AuditRequest {
+  request: ResourceRequest;
+  oldObjectSource?: OldObjectSource;
+}
 
 const stringList = { type: ['array', 'null'], items: { type: 'string' } } as const;
 const userInfo = {
@@ -139,15 +148,13 @@ function objectOrUndefined(value: JsonValue | undefined): JsonObject | undefined
 /**
  * object and oldObject as admission would have had them, as far as the audit log tells:
  * - CREATE: object = requestObject (what the client sent; the stored responseObject when the level omits the request).
- * - update (PUT): object = requestObject (the full new object); oldObject = {} (unknown: the log never holds it).
- * - patch: requestObject is the patch itself. object = responseObject (the stored result) when the level records it
- *   and the request succeeded; oldObject = that result minus every path the patch wrote (see prePatchObject).
- *   Otherwise object = the patch (partial) and oldObject = {}.
+ * - UPDATE (update or patch): see updateObjectsOf; `known` is the object the log last showed under the same name
+ *   (replay's memory), when there is one.
  * - DELETE: object = null, oldObject = the deleted object from responseObject when present.
  * - CONNECT (exec/attach): object = the options rebuilt from the requestURI query.
  * Unknown old objects are `{}`, not null: label exemptions then require the label on both sides, as at admission.
  */
-function objectsOf(event: AuditEvent, operation: Operation, subresource: string, query: URLSearchParams): Pick<ResourceRequest, 'object' | 'oldObject'> {
+function objectsOf(event: AuditEvent, operation: Operation, subresource: string, query: URLSearchParams, known: JsonObject | undefined): AuditObjects {
   const requestObject = objectOrUndefined(event.requestObject);
   const stored = storedObject(event);
   switch (operation) {
@@ -158,8 +165,7 @@ function objectsOf(event: AuditEvent, operation: Operation, subresource: string,
     case 'DELETE':
       return { object: null, oldObject: stored ?? null };
     case 'UPDATE':
-      if (event.verb === 'patch' && stored) return { object: stored, oldObject: prePatchObject(stored, event.requestObject) };
-      return { object: requestObject ?? stored ?? null, oldObject: {} };
+      return updateObjectsOf(event, stored, known, query.get('fieldManager') ?? '');
   }
 }
 
@@ -203,21 +209,22 @@ export function admittedUser(event: AuditEvent): UserIdentity {
 }
 
 /**
- * Decodes an already validated event. Returns undefined for events admission never sees: read-only verbs
- * (get, list, watch) and non-resource URLs (no objectRef or no objectRef.resource).
+ * Decodes an already validated event; `known` is the object the log last showed under the event's resource, namespace
+ * and name (replay remembers it), if any. Returns undefined for events admission never sees: read-only verbs (get,
+ * list, watch) and non-resource URLs (no objectRef or no objectRef.resource).
  */
-export function requestOfAuditEvent(event: AuditEvent): ResourceRequest | undefined {
+export function auditRequestOf(event: AuditEvent, known?: JsonObject): AuditRequest | undefined {
   const ref = event.objectRef;
   if (!ref?.resource) return undefined;
   const subResource = ref.subresource ?? '';
   const operation = operationOf(event.verb, subResource);
   if (!operation) return undefined;
   const query = queryOf(event.requestURI);
-  const { object, oldObject } = objectsOf(event, operation, subResource, query);
+  const { object, oldObject, oldObjectSource } = objectsOf(event, operation, subResource, query, known);
   const bodyKind = object?.['kind'] ?? oldObject?.['kind'];
   const group = ref.apiGroup ?? '';
   const objectUid = objectUidOf(event, operation, oldObject);
-  return {
+  const request: ResourceRequest = {
     source: 'audit',
     uid: event.auditID,
     operation,
@@ -236,6 +243,12 @@ export function requestOfAuditEvent(event: AuditEvent): ResourceRequest | undefi
     sourceIPs: event.sourceIPs ?? [],
     userAgent: event.userAgent ?? '',
   };
+  return oldObjectSource ? { request, oldObjectSource } : { request };
+}
+
+/** The request of an already validated event (see auditRequestOf). */
+export function requestOfAuditEvent(event: AuditEvent, known?: JsonObject): ResourceRequest | undefined {
+  return auditRequestOf(event, known)?.request;
 }
 
 /** Validates and decodes one audit event; `where` (file:line) names it in errors. */
