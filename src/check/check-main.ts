@@ -1,25 +1,15 @@
 // Wiring of `riskgate check`: reads the policy and the manifests, runs the check, writes the report, returns the exit code.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { parsePolicy } from '../engine/policy-file.js';
-import { defaultPolicy } from '../engine/policy.js';
-import type { Policy } from '../engine/policy.js';
 import { checkUser } from '../request/from-manifest.js';
 import type { ManifestOperation } from '../request/from-manifest.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { RULES } from '../rules/catalog.js';
-import type { CheckReport, FailOn } from './check-report.js';
+import type { FailOn } from './check-report.js';
 import { runCheck } from './check-run.js';
-import { jsonReport } from './json-report.js';
-import { junitReport } from './junit-report.js';
 import { readManifestInputs } from './manifest-inputs.js';
 import { parseInputsInParallel, threadsFor } from './parallel-parse.js';
-import { sarifReport } from './sarif-report.js';
-import { errorLine, summaryLine, textReport } from './text-report.js';
-import { systemErrorText } from './system-error-text.js';
-
-export type OutputFormat = 'text' | 'json' | 'junit' | 'sarif';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'junit', 'sarif'];
+import { loadPolicy, toolVersion, writeReport } from './report-files.js';
+import { WRITERS, type OutputFormat } from './report-writers.js';
+import { errorLine, summaryLine } from './text-report.js';
 
 export interface CheckOptions {
   policy?: string;
@@ -38,36 +28,10 @@ export interface CheckIo {
   stdin?: AsyncIterable<Buffer | string>;
 }
 
-const WRITERS: Record<OutputFormat, (report: CheckReport) => string> = { text: textReport, json: jsonReport, junit: junitReport, sarif: sarifReport };
-
 /** RISKGATE_CHECK_THREADS=N fixes the number of parsing threads (benchmarks and tests); unset, threadsFor decides. */
 function threadsOverride(): number | undefined {
   const value = Number(process.env['RISKGATE_CHECK_THREADS']);
   return Number.isInteger(value) && value >= 1 && value <= 16 ? value : undefined;
-}
-
-function toolVersion(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-}
-
-/** The policy file (a PolicyError carries file:line:column), or the built-in policy. */
-function loadPolicy(file: string | undefined): Policy {
-  if (file === undefined) return defaultPolicy(RULES);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new RiskgateError('POLICY_UNREADABLE', `${file}: cannot read policy: ${systemErrorText(error)}`);
-  }
-  return parsePolicy(text, file, RULES);
-}
-
-function writeReport(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new RiskgateError('OUTPUT_UNWRITABLE', `${file}: cannot write report: ${systemErrorText(error)}`);
-  }
 }
 
 /** Runs one check; RiskgateErrors (bad policy, unwritable --out) propagate for the command to print. */

@@ -108,6 +108,14 @@ export function resolveKind(apiVersion: string, kind: string): ResolvedKind {
   return { group, version, resource: guessResource(kind), namespaced: true, known: false };
 }
 
+/** The kind a built-in resource serves (`apps`, `daemonsets` → DaemonSet), or undefined for a resource not in the table. */
+export function kindOfResource(group: string, resource: string): { kind: string; namespaced: boolean } | undefined {
+  for (const [key, value] of TABLE) {
+    if (value.group === group && value.resource === resource) return { kind: key.slice(key.indexOf('/') + 1), namespaced: value.namespaced };
+  }
+  return undefined;
+}
+
 /** Every known kind, for tests and docs. */
 export function knownKinds(): Array<{ group: string; kind: string } & KindResource> {
   return [...TABLE.entries()].map(([key, value]) => ({ ...value, kind: key.slice(key.indexOf('/') + 1) }));

@@ -1,11 +1,11 @@
-// The one normalized request shape: every front end (admission, manifest, audit log) produces it, the engine reads only it.
+// The one normalized request shape: every front end (admission, manifest, audit log, live object) produces it, the engine reads only it.
 import type { JsonObject } from './json-value.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 export const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
 /** Where the request came from; the engine treats all sources alike, outputs may not. */
-export type RequestSource = 'admission' | 'manifest' | 'audit';
+export type RequestSource = 'admission' | 'manifest' | 'audit' | 'cluster';
 
 export interface UserIdentity {
   username: string;
@@ -23,7 +23,7 @@ export interface SourceLocation {
 
 export interface ResourceRequest {
   source: RequestSource;
-  /** AdmissionReview request.uid, audit auditID, or a manifest-derived id. */
+  /** AdmissionReview request.uid, audit auditID, a manifest-derived id, or a live object's `<uid>@<resourceVersion>`. */
   uid: string;
   operation: Operation;
   /** API group of the resource ('' for core), e.g. 'apps'. */

@@ -1,0 +1,54 @@
+// One audit of a cluster: a paged LIST of every resource the rules judge on CREATE (resources side by side), each page judged as it arrives.
+import type { CheckReport, CheckSettings, CheckedObject } from '../check/check-report.js';
+import type { Policy } from '../engine/policy.js';
+import type { LiveResource } from '../request/from-live-object.js';
+import { requestRules } from '../rules/catalog.js';
+import type { Rule } from '../rules/rule.js';
+import { auditReport, judgeLiveObject, type AuditJudge } from './audit-report.js';
+import { auditTargets } from './audit-targets.js';
+import type { KubeApi } from './kube-api.js';
+import { listPages } from './live-object-list.js';
+
+export interface AuditRequest {
+  api: KubeApi;
+  /** The context name (or `in-cluster`), for the report and messages. */
+  cluster: string;
+  /** Names the credentials in a 401 message. */
+  credentials: string;
+  /** [] = every namespace (and cluster-scoped kinds); else only these namespaces. */
+  namespaces: readonly string[];
+  policy: Policy;
+  rules: readonly Rule[];
+  failOn: CheckSettings['failOn'];
+  toolVersion: string;
+  pageSize?: number;
+}
+
+/** The LISTs to make: per resource, across all namespaces or once per given namespace (cluster-scoped kinds only when unrestricted). */
+function lists(targets: LiveResource[], namespaces: readonly string[]): Array<{ target: LiveResource; namespace?: string }> {
+  if (namespaces.length === 0) return targets.map((target) => ({ target }));
+  return targets.filter((t) => t.namespaced).flatMap((target) => namespaces.map((namespace) => ({ target, namespace })));
+}
+
+async function judgeAll(request: AuditRequest, target: LiveResource, namespace: string | undefined, judge: AuditJudge, into: CheckedObject[]): Promise<void> {
+  const scope = { credentials: request.credentials, ...(namespace !== undefined ? { namespace } : {}), ...(request.pageSize ? { pageSize: request.pageSize } : {}) };
+  for await (const page of listPages(request.api, target, scope)) {
+    for (const item of page) into.push(judgeLiveObject(item, target, judge));
+  }
+}
+
+/** Lists and judges; the first refusal (RBAC, credentials, unreachable API server) rejects with a RiskgateError naming it. */
+export async function runAudit(request: AuditRequest): Promise<CheckReport> {
+  const rules = requestRules(request.rules);
+  const judge: AuditJudge = { cluster: request.cluster, policy: request.policy, rules };
+  const objects: CheckedObject[] = [];
+  const namespaces = [...new Set(request.namespaces)];
+  await Promise.all(lists(auditTargets(rules), namespaces).map(({ target, namespace }) => judgeAll(request, target, namespace, judge, objects)));
+  return auditReport(objects, {
+    scope: { cluster: request.cluster, server: request.api.server, namespaces },
+    policy: request.policy,
+    rules,
+    failOn: request.failOn,
+    toolVersion: request.toolVersion,
+  });
+}
