@@ -1,6 +1,12 @@
 // `riskgate replay FILE...|-`: replays Kubernetes audit logs through the rules and policy, printing the SPL table, decisions or risk events.
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return value;
+}
 
 export function registerReplayCommand(program: Command): void {
   program
@@ -13,7 +19,8 @@ export function registerReplayCommand(program: Command): void {
         .choices(['table', 'json', 'risk-events'])
         .default('table'),
     )
-    .action(async (files: string[], options: { policy?: string; output: 'table' | 'json' | 'risk-events' }) => {
+    .option('--max-remembered <objects>', 'stored objects kept to judge patches the log shows no result of (least recently used out)', positiveInteger)
+    .action(async (files: string[], options: { policy?: string; output: 'table' | 'json' | 'risk-events'; maxRemembered?: number }) => {
       // The engine and readers load only now: `riskgate --version` stays fast.
       const { runReplay } = await import('../replay/replay-main.js');
       const { RiskgateError } = await import('../riskgate-error.js');

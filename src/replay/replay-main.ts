@@ -10,6 +10,7 @@ import { RiskgateError } from '../riskgate-error.js';
 import { RULES } from '../rules/catalog.js';
 import type { ReplayInput, ReplayObserver } from './replay-run.js';
 import { replay } from './replay-run.js';
+import { DEFAULT_MAX_REMEMBERED } from './object-memory.js';
 import { AdmissionNotes } from './admission-notes.js';
 import { ReplayTable, tableLines } from './replay-table.js';
 import type { LineSink } from './replay-outputs.js';
@@ -21,6 +22,8 @@ export type ReplayOutput = (typeof REPLAY_OUTPUTS)[number];
 export interface ReplayCommandOptions {
   policy?: string;
   output: ReplayOutput;
+  /** Stored objects remembered at most (default DEFAULT_MAX_REMEMBERED). */
+  maxRemembered?: number;
 }
 
 /** Bad records printed one by one before the rest are only counted. */
@@ -77,6 +80,11 @@ function lineSink(out: Writable): { sink: LineSink; flush: () => Promise<void> }
   };
 }
 
+/** The summary's note when the memory of stored objects ran full: later patches of the dropped objects were judged without them. */
+function evictedNote(evicted: number, cap: number): string {
+  return evicted > 0 ? `; ${evicted} stored objects forgotten past --max-remembered ${cap} (their later patches judged without the old object)` : '';
+}
+
 function loadPolicy(file: string | undefined): Policy {
   return file ? readPolicyFile(file, RULES).policy : defaultPolicy(RULES);
 }
@@ -99,10 +107,12 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
       ? jsonLines(sink)
       : riskEventLines(sink);
   let reported = 0;
+  const maxRemembered = options.maxRemembered ?? DEFAULT_MAX_REMEMBERED;
   const counts = await replay(inputs, {
     rules: RULES,
     policy,
     observer,
+    maxRemembered,
     onBadRecord: (where, message) => {
       if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${where}: ${message}; skipped\n`);
     },
@@ -115,7 +125,7 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
   if (reported > MAX_REPORTED) io.stderr.write(`riskgate replay: ${reported - MAX_REPORTED} more bad records not shown\n`);
   io.stderr.write(
     `riskgate replay: ${counts.records} records, ${counts.events} audit events, ${counts.requests} requests evaluated, ` +
-      `${counts.findings} findings; ${counts.skipped} skipped\n`,
+      `${counts.findings} findings; ${counts.skipped} skipped${evictedNote(counts.evicted, maxRemembered)}\n`,
   );
   return 0;
 }

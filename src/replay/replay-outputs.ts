@@ -45,6 +45,7 @@ export function jsonLines(sink: LineSink): ReplayObserver {
         src_ip: request.sourceIPs,
         response_code: event.responseStatus?.code ?? null,
         dry_run: request.dryRun,
+        ...(replayed.oldObjectSource ? { old_object: replayed.oldObjectSource } : {}),
         allowed: decision.allowed,
         verdicts,
         exempted,

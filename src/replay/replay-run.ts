@@ -9,15 +9,17 @@ import type { AdmissionTrace } from '../kubernetes/admission-trace.js';
 import { NO_TRACE, admissionTraceOf } from '../kubernetes/admission-trace.js';
 import type { AuditEvent } from '../kubernetes/audit-event.js';
 import { DecodeError } from '../request/decode-error.js';
-import { operationOf, requestOfAuditEvent, validateAuditEvent } from '../request/from-audit-event.js';
+import { auditRequestOf, operationOf, validateAuditEvent } from '../request/from-audit-event.js';
 import type { JsonValue } from '../request/json-value.js';
 import { isJsonObject } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
+import type { OldObjectSource } from '../request/update-objects.js';
 import type { Rule } from '../rules/rule.js';
 import { RecordError, auditEventsOf, notJsonError } from './audit-record.js';
 import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
 import { candidateRules } from './candidate-rules.js';
+import { ObjectMemory, rememberedResources } from './object-memory.js';
 import { StageDedup } from './stage-dedup.js';
 
 export interface ReplayInput {
@@ -35,6 +37,8 @@ export interface ReplayedRequest {
   decision: Decision;
   /** What the live webhook left in the event (read only when there are findings). */
   admission: AdmissionTrace;
+  /** For an UPDATE: where oldObject came from (remembered from earlier events, derived from the result, or unknown). */
+  oldObjectSource?: OldObjectSource;
 }
 
 export interface ReplayObserver {
@@ -51,6 +55,8 @@ export interface ReplayCounts {
   /** Requests evaluated (after stage dedup, only resources the active rules watch). */
   requests: number;
   findings: number;
+  /** Objects the memory of stored objects dropped to stay within maxRemembered. */
+  evicted: number;
 }
 
 export interface ReplayOptions {
@@ -60,6 +66,8 @@ export interface ReplayOptions {
   onBadRecord: (where: string, message: string) => void;
   /** Requests waiting for their final stage before the oldest is released (see StageDedup). */
   maxPending?: number;
+  /** Stored objects remembered at most, for patches whose result the log lacks (see ObjectMemory). */
+  maxRemembered?: number;
 }
 
 /** Resources (without subresource) some active request rule watches: everything else is skipped before dedup. */
@@ -73,10 +81,11 @@ function watchedResources(rules: readonly Rule[], policy: Policy): Set<string> {
 }
 
 /**
- * A well-formed event (kind, auditID, stage and verb present) for a resource no active rule watches, or a read:
- * nothing to evaluate. Anything malformed is not "irrelevant": it goes on to the schema check and is reported.
+ * A well-formed event (kind, auditID, stage and verb present) for a resource no active rule watches, or a read other
+ * than a `get` the object memory wants: nothing to evaluate. Anything malformed is not "irrelevant": it goes on to the
+ * schema check and is reported.
  */
-function irrelevant(value: JsonValue, watched: ReadonlySet<string>): boolean {
+function irrelevant(value: JsonValue, watched: ReadonlySet<string>, memory: ObjectMemory): boolean {
   if (!isJsonObject(value) || value['kind'] !== 'Event') return false;
   if (typeof value['auditID'] !== 'string' || typeof value['stage'] !== 'string' || typeof value['verb'] !== 'string') return false;
   const ref = value['objectRef'];
@@ -86,7 +95,9 @@ function irrelevant(value: JsonValue, watched: ReadonlySet<string>): boolean {
   const subresource = ref['subresource'];
   if (resource === undefined) return true;
   if (typeof resource !== 'string' || (subresource !== undefined && typeof subresource !== 'string')) return false;
-  return !watched.has(resource) || !operationOf(value['verb'], subresource ?? '');
+  if (!watched.has(resource)) return true;
+  if (value['verb'] === 'get' && subresource === undefined) return !memory.wantsReads(typeof ref['apiGroup'] === 'string' ? ref['apiGroup'] : '', resource);
+  return !operationOf(value['verb'], subresource ?? '');
 }
 
 function parse(text: string): JsonValue {
@@ -102,23 +113,30 @@ function parse(text: string): JsonValue {
  * select (requests no rule can select are only counted: they have no finding).
  */
 export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<ReplayCounts> {
-  const counts: ReplayCounts = { records: 0, events: 0, skipped: 0, requests: 0, findings: 0 };
+  const counts: ReplayCounts = { records: 0, events: 0, skipped: 0, requests: 0, findings: 0, evicted: 0 };
   const watched = watchedResources(options.rules, options.policy);
   const dedup = new StageDedup<string>(options.maxPending);
   const candidates = candidateRules(options.rules);
   const ruleIds = new Set(options.rules.map((r) => r.id));
-  const handle = async (event: AuditEvent, where: string) => {
+  const memory = new ObjectMemory(rememberedResources(options.rules), options.maxRemembered);
+  const judge = async (event: AuditEvent, where: string) => {
     const rules = candidates(event);
     if (!rules) return;
     counts.requests++;
     // A request no rule can select has no finding: counted, but not normalized (patch bodies, exec options) nor observed.
     if (rules.length === 0) return;
-    const request = requestOfAuditEvent(event);
-    if (!request) return;
+    const judged = auditRequestOf(event, memory.recall(event));
+    if (!judged) return;
+    const { request, oldObjectSource } = judged;
     const findings = evaluate(request, rules);
     counts.findings += findings.length;
     const admission = findings.length > 0 ? admissionTraceOf(event, ruleIds) : NO_TRACE;
-    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy), admission });
+    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy), admission, ...(oldObjectSource ? { oldObjectSource } : {}) });
+  };
+  // Judged before the memory takes the event in: a patch is judged against the object as it stood before it.
+  const handle = async (event: AuditEvent, where: string) => {
+    await judge(event, where);
+    memory.observe(event);
   };
   for (const input of inputs) {
     for await (const batch of jsonRecordBatches(input.chunks)) {
@@ -141,7 +159,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
           }
           counts.events++;
           // Most of a log is requests no active rule watches: they are skipped before the full schema check.
-          if (irrelevant(value, watched)) continue;
+          if (irrelevant(value, watched, memory)) continue;
           let event: AuditEvent;
           try {
             event = validateAuditEvent(value, '');
@@ -156,5 +174,6 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     }
   }
   for (const staged of dedup.flush()) await handle(staged.event, staged.tag);
+  counts.evicted = memory.evicted;
   return counts;
 }
