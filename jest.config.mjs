@@ -9,7 +9,8 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // The real-API-server suite is its own project: `npm run test:e2e` (jest.e2e.config.mjs).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  // The real-API-server suite is its own project: `npm run test:e2e` (jest.e2e.config.mjs); so is the container image's
+  // (`npm run test:image`, jest.image.config.mjs: it needs the image built).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
   testTimeout: long ? 600_000 : 60_000,
 };
