@@ -60,7 +60,8 @@ function project(dir: string, data: Record<string, string>, items: Array<{ key: 
   }
 }
 
-function materializeVolumes(pod: Obj, objects: K8sObject[], cluster: ClusterObjects, root: string): Map<string, string> {
+/** Each pod volume as a directory under root/volumes: ConfigMap and Secret volumes hold their files, the others are empty. */
+export function materializeVolumes(pod: Obj, objects: K8sObject[], cluster: ClusterObjects, root: string): Map<string, string> {
   const volumes = new Map<string, string>();
   for (const volume of pod.volumes as Obj[]) {
     const dir = join(root, 'volumes', volume.name as string);
@@ -73,9 +74,9 @@ function materializeVolumes(pod: Obj, objects: K8sObject[], cluster: ClusterObje
   return volumes;
 }
 
-function envOf(container: Obj, objects: K8sObject[], cluster: ClusterObjects): Record<string, string> {
-  // Only what the image would have: no variable of the test process (a token must come from the pod spec).
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_ENV: 'production' };
+/** The container's own environment, as its pod spec sets it (values and secretKeyRefs). */
+export function containerEnv(container: Obj, objects: K8sObject[], cluster: ClusterObjects): Record<string, string> {
+  const env: Record<string, string> = {};
   for (const variable of (container.env ?? []) as Obj[]) {
     if (variable.value !== undefined) env[variable.name] = String(variable.value);
     else if (variable.valueFrom?.secretKeyRef) {
@@ -86,6 +87,11 @@ function envOf(container: Obj, objects: K8sObject[], cluster: ClusterObjects): R
     } else throw new Error(`env ${variable.name}: this test kubelet knows value and secretKeyRef`);
   }
   return env;
+}
+
+function envOf(container: Obj, objects: K8sObject[], cluster: ClusterObjects): Record<string, string> {
+  // Only what the image would have: no variable of the test process (a token must come from the pod spec).
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_ENV: 'production', ...containerEnv(container, objects, cluster) };
 }
 
 /** The rendered args with every in-container path under a mount moved to the volume's directory, ports mapped, loopback only. */
