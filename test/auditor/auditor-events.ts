@@ -31,3 +31,16 @@ export function auditorEvents(): RiskEvent[] {
   }));
   return events;
 }
+
+const CROWD_USERS = ['alice@example.com', 'alice.admin@example.com', 'bob', 'carol', 'system:serviceaccount:ci:deployer'];
+
+/** A busier week: `count` NodePort and DaemonSet events from five users in three namespaces, an hour and a half apart (the page needs several pages). */
+export function crowdEvents(count = 106): RiskEvent[] {
+  return Array.from({ length: count }, (_, i) =>
+    riskEventsFor(i % 4 === 3 ? '007' : '001', 1000 + i, hoursAgo(i * 1.5 + 0.25), (r) => {
+      r.namespace = `team-${'abc'[i % 3]}`;
+      r.name = `svc-${i}`;
+      r.user.username = CROWD_USERS[i % CROWD_USERS.length]!;
+    }),
+  ).flat();
+}
