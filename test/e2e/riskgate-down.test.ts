@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startClusterUnderTest, type ClusterUnderTest } from './harness/cluster-under-test.js';
 import { loadCases, runCase } from './harness/kubectl-case.js';
 import { E2E_FIXTURES, REPO } from './harness/repo.js';
+import { replayRiskEvents } from './harness/replay-run.js';
 
 const cases = loadCases(join(REPO, 'test', 'e2e', 'cases', 'riskgate-down.yaml'));
 let cluster: ClusterUnderTest;
@@ -25,4 +26,14 @@ describe('riskgate down behind the real API server', () => {
       expect(await runCase(cluster, c)).toEqual([]);
     });
   }
+});
+
+test('riskgate replay of the audit log marks what riskgate never judged, not as its denials', async () => {
+  const events = await replayRiskEvents(cluster.plane.auditLog, cluster.riskgate.policyFile);
+  const byName = (name: string) => events.filter((e) => e.fields['name'] === name).map((e) => `${e.rule_id} ${e.action} ${String(e['admission_action'])} ${String(e['unreachable_webhook'])}`);
+  // Refused by the API server (failed calling webhook "enforce.riskgate.io"): the policy would deny, riskgate never saw it.
+  expect(byName('down-np')).toEqual(['kubernetes-node-port-creation deny not-judged enforce.riskgate.io']);
+  expect(byName('down-lb-explicit')).toEqual(['kubernetes-load-balancer-node-ports deny not-judged enforce.riskgate.io']);
+  // Admitted while riskgate was down (the Ignore entry failed open): a warn riskgate never printed.
+  expect(byName('down-agent')).toEqual(['kubernetes-daemonset-deployed warn not-judged observe.riskgate.io']);
 });
