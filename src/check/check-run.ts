@@ -5,7 +5,8 @@ import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
 import { matchesRequest } from '../engine/match.js';
 import type { Policy } from '../engine/policy.js';
-import { actionOf } from '../engine/policy.js';
+import { actionAt } from '../engine/namespace-action.js';
+import { strongestAction } from '../engine/policy.js';
 import { resolveKind } from '../kubernetes/kinds.js';
 import { DEFAULT_CHECK_NAMESPACE, fromManifest } from '../request/from-manifest.js';
 import { parseManifestText } from '../request/manifest-documents.js';
@@ -30,6 +31,8 @@ export interface CheckContext {
   policy: Policy;
   settings: CheckSettings;
   toolVersion: string;
+  /** The instant exemption blocks are judged at (default: now). */
+  now?: Date;
 }
 
 function riskScore(rule: RequestRule): number {
@@ -67,9 +70,9 @@ function outcomeOf(findings: ReportedFinding[]): Outcome {
  * Judges one request as the webhook would: the findings of the rules, each with the action the policy gives it (or the
  * exemption that applied), and which rules select the object at all. Shared by `riskgate check` and `riskgate audit`.
  */
-export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, apiVersion: string, policy: Policy, rules: readonly RequestRule[]): CheckedObject {
+export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, apiVersion: string, policy: Policy, rules: readonly RequestRule[], now: Date = new Date()): CheckedObject {
   const findings = evaluate(request, rules);
-  const reportedList = reportedFindings(findings, decide(findings, policy));
+  const reportedList = reportedFindings(findings, decide(findings, policy, now));
   return {
     origin,
     apiVersion,
@@ -77,7 +80,7 @@ export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, api
     namespace: request.namespace,
     name: request.name,
     knownKind: resolveKind(apiVersion, request.kind).known,
-    applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionOf(policy, rule.id) })),
+    applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionAt(policy, rule.id, request.namespace) })),
     findings: reportedList,
     outcome: outcomeOf(reportedList),
   };
@@ -86,7 +89,7 @@ export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, api
 function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
   const origin = { file, line: item.line, column: item.column };
   const request: ResourceRequest = fromManifest(item.object, origin, { ...context.settings, namespace: context.settings.namespace ?? DEFAULT_CHECK_NAMESPACE });
-  return judgeRequest(request, origin, String(item.object['apiVersion']), context.policy, rules);
+  return judgeRequest(request, origin, String(item.object['apiVersion']), context.policy, rules, context.now);
 }
 
 export function summarize(files: number, objects: readonly CheckedObject[], errors: readonly InputError[]): CheckSummary {
@@ -135,7 +138,7 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
   return {
     tool: { name: 'riskgate', version: context.toolVersion },
     settings: context.settings,
-    rules: rules.map((rule) => ({ rule, action: actionOf(context.policy, rule.id) })),
+    rules: rules.map((rule) => ({ rule, action: strongestAction(context.policy.rules.get(rule.id)) })),
     files,
     objects,
     errors,

@@ -1,7 +1,10 @@
-// The decision step: turns findings into verdicts (deny, warn, record) per the policy's actions and exemptions.
+// The decision step: turns findings into verdicts (deny, warn, record) per the policy's actions, namespace actions and exemption blocks live at `now`.
 import type { Finding } from './finding.js';
 import type { Action, Policy } from './policy.js';
-import { exemptionFor } from './exemption.js';
+import { blockFor } from './exemption.js';
+import type { BlockMatch } from './exemption.js';
+import { actionIn } from './namespace-action.js';
+import { exemptionText } from './exemption-text.js';
 
 export type ActiveAction = Exclude<Action, 'off'>;
 
@@ -12,8 +15,15 @@ export interface Verdict {
 
 export interface ExemptedFinding {
   finding: Finding;
-  /** Which exemption applied, e.g. `namespace=kube-system` or `rule:kubernetes-daemonset-deployed user=ci-bot`. */
+  /**
+   * Which exemption applied, with its block's reason and end when it has them, e.g. `policy namespace=kube-system` or
+   * `rule labels=riskgate.io/approved:platform (reason: approved in CHG-12; expires 2026-12-01T00:00:00Z)`.
+   */
   exemption: string;
+  /** The block's reason, when it gives one. */
+  reason?: string;
+  /** When the block stops applying, when it ends. */
+  expires?: Date;
 }
 
 export interface Decision {
@@ -23,19 +33,35 @@ export interface Decision {
   exempted: ExemptedFinding[];
 }
 
-export function decide(findings: readonly Finding[], policy: Policy): Decision {
+function exempted(finding: Finding, level: 'policy' | 'rule', match: BlockMatch): ExemptedFinding {
+  const { reason, expires } = match.block;
+  return {
+    finding,
+    exemption: exemptionText(`${level} ${match.what}`, match.block),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(expires !== undefined ? { expires } : {}),
+  };
+}
+
+/**
+ * Judges findings at `now` (the request's time: the review's clock, or the audit event's time in replay): the action
+ * of the rule in the request's namespace, unless a policy-wide or rule block live at `now` exempts the subject.
+ */
+export function decide(findings: readonly Finding[], policy: Policy, now: Date): Decision {
   const verdicts: Verdict[] = [];
-  const exempted: ExemptedFinding[] = [];
+  const exemptedFindings: ExemptedFinding[] = [];
   for (const finding of findings) {
     const rulePolicy = policy.rules.get(finding.rule.id);
-    if (!rulePolicy || rulePolicy.action === 'off') continue;
-    const globalExemption = exemptionFor(finding.subject, policy.exemptions);
-    const ruleExemption = globalExemption ? undefined : exemptionFor(finding.subject, rulePolicy.exemptions);
-    if (globalExemption) exempted.push({ finding, exemption: `policy ${globalExemption}` });
-    else if (ruleExemption) exempted.push({ finding, exemption: `rule ${ruleExemption}` });
-    else verdicts.push({ finding, action: rulePolicy.action });
+    if (!rulePolicy) continue;
+    const action = actionIn(rulePolicy, finding.subject.namespace ?? '');
+    if (action === 'off') continue;
+    const global = blockFor(finding.subject, policy.exemptions, now);
+    const own = global ? undefined : blockFor(finding.subject, rulePolicy.exemptions, now);
+    if (global) exemptedFindings.push(exempted(finding, 'policy', global));
+    else if (own) exemptedFindings.push(exempted(finding, 'rule', own));
+    else verdicts.push({ finding, action });
   }
-  return { allowed: !verdicts.some((v) => v.action === 'deny'), verdicts, exempted };
+  return { allowed: !verdicts.some((v) => v.action === 'deny'), verdicts, exempted: exemptedFindings };
 }
 
 export function verdictsWith(decision: Decision, action: ActiveAction): Verdict[] {

@@ -1,6 +1,6 @@
-// Checks a finding's subject against exemptions and names the exemption that applied (for logs and reports).
+// Checks a finding's subject against exemption blocks live at a given instant and names the one that applied (for logs and reports).
 import type { Subject } from './finding.js';
-import type { Exemptions } from './policy.js';
+import type { ExemptionBlock, Exemptions } from './policy.js';
 
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
@@ -60,6 +60,27 @@ export function exemptionFor(subject: Subject, exemptions: Exemptions): string |
   for (const [kind, match] of checks) if (match !== undefined) return `${kind}=${match}`;
   if (labelsMatch(subject, exemptions.labels)) {
     return `labels=${Object.entries(exemptions.labels).map(([k, v]) => `${k}:${v}`).join(',')}`;
+  }
+  return undefined;
+}
+
+/** Whether the block exempts at `now`: it has no end, or its end is still ahead (it stops applying at that instant). */
+export function isLive(block: ExemptionBlock, now: Date): boolean {
+  return block.expires === undefined || now.getTime() < block.expires.getTime();
+}
+
+/** The block that applied and what in it matched (`namespace=team-*`). */
+export interface BlockMatch {
+  block: ExemptionBlock;
+  what: string;
+}
+
+/** The first block live at `now` that exempts the subject, in file order. */
+export function blockFor(subject: Subject, blocks: readonly ExemptionBlock[], now: Date): BlockMatch | undefined {
+  for (const block of blocks) {
+    if (!isLive(block, now)) continue;
+    const what = exemptionFor(subject, block.match);
+    if (what !== undefined) return { block, what };
   }
   return undefined;
 }

@@ -21,18 +21,40 @@ export interface Exemptions {
   workloads: string[];
 }
 
-export interface RulePolicy {
+/** One exemption block: who it exempts, and for how long and why. */
+export interface ExemptionBlock {
+  match: Exemptions;
+  /** The instant the block stops applying: it exempts while `now < expires`. Absent: no end. */
+  expires?: Date;
+  /** Why the block exists; named wherever it exempts something. */
+  reason?: string;
+  /** `file:line` of the block, for warnings and errors. */
+  where: string;
+}
+
+/** `namespaceActions` entry: requests in a namespace matching `pattern` (`*` wildcard) get `action`. */
+export interface NamespaceAction {
+  pattern: string;
   action: Action;
-  exemptions: Exemptions;
+}
+
+export interface RulePolicy {
+  /** The action where no namespaceActions entry matches. */
+  action: Action;
+  /** In file order: the first entry whose pattern matches request.namespace wins. */
+  namespaceActions: NamespaceAction[];
+  exemptions: ExemptionBlock[];
 }
 
 export interface Policy {
   /** File the policy was read from, or "built-in". */
   source: string;
-  /** Exemptions that apply to every rule. */
-  exemptions: Exemptions;
+  /** Exemption blocks that apply to every rule (checked before the rule's own). */
+  exemptions: ExemptionBlock[];
   /** One entry for every rule of the catalog (rules absent from the file get the default action). */
   rules: ReadonlyMap<string, RulePolicy>;
+  /** Every exemption block must carry a reason (checked when the file is read). */
+  requireReason: boolean;
 }
 
 export const DEFAULT_ACTION: Action = 'record';
@@ -45,11 +67,32 @@ export function emptyExemptions(): Exemptions {
 export function defaultPolicy(rules: readonly Rule[]): Policy {
   return {
     source: 'built-in',
-    exemptions: emptyExemptions(),
-    rules: new Map(rules.map((r) => [r.id, { action: DEFAULT_ACTION, exemptions: emptyExemptions() }])),
+    exemptions: [],
+    rules: new Map(rules.map((r) => [r.id, { action: DEFAULT_ACTION, namespaceActions: [], exemptions: [] }])),
+    requireReason: false,
   };
 }
 
+/** The rule's action where no namespaceActions entry matches ('off' for an unknown rule). */
 export function actionOf(policy: Policy, ruleId: string): Action {
   return policy.rules.get(ruleId)?.action ?? 'off';
+}
+
+/** Every action the rule takes in some namespace: its own and those of its namespaceActions, each once. */
+export function actionsOf(rule: RulePolicy): Action[] {
+  return [...new Set([rule.action, ...rule.namespaceActions.map((n) => n.action)])];
+}
+
+/** Whether the rule judges anything anywhere (some action, in some namespace, is not off). */
+export function isActive(policy: Policy, ruleId: string): boolean {
+  const rule = policy.rules.get(ruleId);
+  return rule !== undefined && actionsOf(rule).some((a) => a !== 'off');
+}
+
+const STRENGTH: readonly Action[] = ['off', 'record', 'warn', 'deny'];
+
+/** The strongest action the rule takes anywhere (deny over warn over record over off): its level in a report's rule list. */
+export function strongestAction(rule: RulePolicy | undefined): Action {
+  if (!rule) return 'off';
+  return actionsOf(rule).reduce((a, b) => (STRENGTH.indexOf(b) > STRENGTH.indexOf(a) ? b : a), 'off');
 }

@@ -66,7 +66,7 @@ export class MetricPipeline {
     }
     points.sort((a, b) => a.timeMs - b.timeMs);
     const { findings, incomplete } = detectMetrics(points, this.deps.rules, this.deps.state, this.deps.options);
-    const decision = decide(findings, this.deps.policy());
+    const decision = decide(findings, this.deps.policy(), now);
     const events = riskEventsOfDecision(decision, now);
     if (events.length > 0) this.deps.record(events);
     return { points: points.length, incomplete, ahead, findings, decision, events };

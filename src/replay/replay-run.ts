@@ -4,7 +4,7 @@ import { decide } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
 import type { Policy } from '../engine/policy.js';
-import { actionOf } from '../engine/policy.js';
+import { isActive } from '../engine/policy.js';
 import type { AdmissionTrace } from '../kubernetes/admission-trace.js';
 import { NO_TRACE, admissionTraceOf } from '../kubernetes/admission-trace.js';
 import type { AuditEvent } from '../kubernetes/audit-event.js';
@@ -19,6 +19,7 @@ import { RecordError, auditEventsOf, notJsonError } from './audit-record.js';
 import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
 import { candidateRules } from './candidate-rules.js';
+import { eventTime } from './event-time.js';
 import { ObjectMemory, rememberedResources } from './object-memory.js';
 import { StageDedup } from './stage-dedup.js';
 
@@ -74,7 +75,7 @@ export interface ReplayOptions {
 function watchedResources(rules: readonly Rule[], policy: Policy): Set<string> {
   const out = new Set<string>();
   for (const rule of rules) {
-    if (rule.type !== 'request' || actionOf(policy, rule.id) === 'off') continue;
+    if (rule.type !== 'request' || !isActive(policy, rule.id)) continue;
     for (const resource of rule.match.resources) out.add(resource.split('/')[0]!);
   }
   return out;
@@ -131,7 +132,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     const findings = evaluate(request, rules);
     counts.findings += findings.length;
     const admission = findings.length > 0 ? admissionTraceOf(event, ruleIds) : NO_TRACE;
-    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy), admission, ...(oldObjectSource ? { oldObjectSource } : {}) });
+    await options.observer.request({ event, where, request, findings, decision: decide(findings, options.policy, eventTime(event)), admission, ...(oldObjectSource ? { oldObjectSource } : {}) });
   };
   // Judged before the memory takes the event in: a patch is judged against the object as it stood before it.
   const handle = async (event: AuditEvent, where: string) => {

@@ -1,5 +1,5 @@
-// Compiles a rule's policy exemptions (policy-wide and per rule) into NOT clauses of its audit search, so search and admission agree.
-import type { Exemptions, Policy } from '../engine/policy.js';
+// Compiles a rule's exemption blocks without an end (policy-wide and per rule) into NOT clauses of its audit search, so search and admission agree.
+import type { ExemptionBlock, Exemptions, Policy } from '../engine/policy.js';
 import type { RequestRule } from '../rules/rule.js';
 import { isConnectRule } from './audit-field.js';
 import { searchField, searchTerm, searchTermIn } from './spl-literal.js';
@@ -8,20 +8,15 @@ const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 /** Present only on impersonated requests; admission judges the impersonated identity. */
 const IMPERSONATED = 'impersonatedUser.username=*';
 
-function merged(policy: Policy, rule: RequestRule): Exemptions {
-  const global = policy.exemptions;
-  const own = policy.rules.get(rule.id)?.exemptions;
-  const union = (a: string[], b: string[] | undefined) => [...new Set([...a, ...(b ?? [])])];
-  return {
-    namespaces: union(global.namespaces, own?.namespaces),
-    users: union(global.users, own?.users),
-    groups: union(global.groups, own?.groups),
-    serviceAccounts: union(global.serviceAccounts, own?.serviceAccounts),
-    labels: { ...global.labels },
-    clusters: [],
-    nodes: [],
-    workloads: [],
-  };
+/** The blocks that apply to the rule, policy-wide ones first (blocks with an end go to expiring-exemption-spl.ts). */
+export function blocksOf(policy: Policy, rule: RequestRule): ExemptionBlock[] {
+  return [...policy.exemptions, ...(policy.rules.get(rule.id)?.exemptions ?? [])];
+}
+
+/** The lists of the blocks that never end, each value once (either block exempts: their lists add up). */
+function merged(blocks: readonly ExemptionBlock[]): Pick<Exemptions, 'namespaces' | 'users' | 'groups' | 'serviceAccounts'> {
+  const union = (key: 'namespaces' | 'users' | 'groups' | 'serviceAccounts') => [...new Set(blocks.flatMap((b) => b.match[key]))];
+  return { namespaces: union('namespaces'), users: union('users'), groups: union('groups'), serviceAccounts: union('serviceAccounts') };
 }
 
 /** `NOT field IN (…)` on the identity admission saw: the impersonated one when present, the authenticated one otherwise. */
@@ -63,11 +58,11 @@ function labelClause(rule: RequestRule, labels: Record<string, string>): string[
  * (system:serviceaccount:NS:NAME), groups, and object labels; `*` stays a wildcard in SPL as in the policy.
  */
 export function exemptionTerms(rule: RequestRule, policy: Policy): string[] {
-  const ex = merged(policy, rule);
+  const endless = blocksOf(policy, rule).filter((b) => b.expires === undefined);
+  const ex = merged(endless);
   const usernames = [...ex.users, ...ex.serviceAccounts.map((sa) => `${SERVICE_ACCOUNT_PREFIX}${sa}`)];
-  const own = policy.rules.get(rule.id)?.exemptions.labels ?? {};
-  // Policy-wide and per-rule label sets are separate exemptions (each must match as a whole).
-  const labelSets = [ex.labels, own].filter((l) => Object.keys(l).length > 0);
+  // The label sets of separate blocks are separate exemptions (each must match as a whole).
+  const labelSets = endless.map((b) => b.match.labels).filter((l) => Object.keys(l).length > 0);
   return [
     ...(ex.namespaces.length > 0 ? [`NOT ${ex.namespaces.length > 1 ? `(${searchTermIn('objectRef.namespace', ex.namespaces)})` : searchTermIn('objectRef.namespace', ex.namespaces)}`] : []),
     ...identityClauses('username', usernames),

@@ -1,8 +1,9 @@
 // The mstats searches of the metric rules, written from the same rule data the detectors read (seed 004 as is, seed 003 fixed).
-import type { Exemptions, Policy } from '../engine/policy.js';
+import type { ExemptionBlock, Exemptions, Policy } from '../engine/policy.js';
 import type { MetricRule, NewlySeenEdgeRule, ShellProcessRule } from '../rules/rule.js';
 import { filterMacroName } from '../rules/search-name.js';
-import { searchTermIn } from './spl-literal.js';
+import { globRegex, strptimeOf } from './expiry-spl.js';
+import { evalField, evalString, searchTermIn } from './spl-literal.js';
 
 export interface MetricSplOptions {
   /** The shells of `--shells` (default: the rule's seed list). */
@@ -26,23 +27,36 @@ export function relativeTime(seconds: number): string {
 
 type MetricExemptions = Pick<Exemptions, 'clusters' | 'nodes' | 'workloads'>;
 
-/** Policy-wide and per-rule exemptions together, as decide() applies them (either one exempts). */
-function exemptionsOf(rule: MetricRule, policy: Policy | undefined): MetricExemptions {
-  const global = policy?.exemptions;
-  const own = policy?.rules.get(rule.id)?.exemptions;
-  const union = (key: keyof MetricExemptions) => [...new Set([...(global?.[key] ?? []), ...(own?.[key] ?? [])])];
+/** Policy-wide and per-rule blocks, as decide() applies them (any one exempts). */
+function blocksOf(rule: MetricRule, policy: Policy | undefined): ExemptionBlock[] {
+  return [...(policy?.exemptions ?? []), ...(policy?.rules.get(rule.id)?.exemptions ?? [])];
+}
+
+/** The lists of the blocks together. */
+function exemptionsOf(blocks: readonly ExemptionBlock[]): MetricExemptions {
+  const union = (key: keyof MetricExemptions) => [...new Set(blocks.flatMap((b) => b.match[key]))];
   return { clusters: union('clusters'), nodes: union('nodes'), workloads: union('workloads') };
 }
 
+type DimensionPairs = (e: MetricExemptions) => Array<[string, string[]]>;
+
 /**
- * `search NOT dim IN (…)` for the exemption lists whose dimension the result rows carry. Namespace exemptions (and
- * workload ones for shells) have no dimension in the seed's BY lists: they apply in riskgate only.
+ * `search NOT dim IN (…)` for the lists of the blocks without an end, whose dimension the result rows carry; and for
+ * each block with an end, `where NOT (… AND now() < strptime(…))` (the rows are aggregates without a `_time`: the
+ * scheduled search stops exempting once the block has ended). Namespace exemptions (and workload ones for shells)
+ * have no dimension in the seed's BY lists: they apply in riskgate only.
  */
-function exemptionStage(pairs: Array<[string, string[]]>, rowDimensions: readonly string[]): string[] {
-  const terms = pairs
-    .filter(([dimension, values]) => values.length > 0 && rowDimensions.includes(dimension))
-    .map(([dimension, values]) => `NOT ${values.length > 1 ? `(${searchTermIn(dimension, values)})` : searchTermIn(dimension, values)}`);
-  return terms.length > 0 ? [`search ${terms.join(' ')}`] : [];
+function exemptionStage(blocks: readonly ExemptionBlock[], pairsOf: DimensionPairs, rowDimensions: readonly string[]): string[] {
+  const carried = (e: MetricExemptions) => pairsOf(e).filter(([dimension, values]) => values.length > 0 && rowDimensions.includes(dimension));
+  const terms = carried(exemptionsOf(blocks.filter((b) => b.expires === undefined))).map(
+    ([dimension, values]) => `NOT ${values.length > 1 ? `(${searchTermIn(dimension, values)})` : searchTermIn(dimension, values)}`,
+  );
+  const bounded = blocks.flatMap((b) => {
+    const tests = carried(exemptionsOf([b])).map(([dimension, values]) => `match(${evalField(dimension)}, ${evalString(globRegex(values))})`);
+    if (b.expires === undefined || tests.length === 0) return [];
+    return [`where NOT (${tests.length > 1 ? `(${tests.join(' OR ')})` : tests[0]} AND now() < ${strptimeOf(b.expires)})`];
+  });
+  return [...(terms.length > 0 ? [`search ${terms.join(' ')}`] : []), ...bounded];
 }
 
 /**
@@ -61,7 +75,6 @@ export function newlySeenEdgeSearch(rule: NewlySeenEdgeRule, policy?: Policy, op
   const by = [m.clusterDimension, m.sourceDimension, m.destDimension].join(' ');
   const current = relativeTime(m.currentWindowSeconds);
   const baseline = relativeTime(options.baselineWindowSeconds ?? m.baselineWindowSeconds);
-  const exemptions = exemptionsOf(rule, policy);
   return [
     `| mstats count(${m.metric}) as ${m.countField} where \`${m.indexMacro}\` AND earliest=${current} by ${by}`,
     'eval current=1, previous=0',
@@ -70,7 +83,8 @@ export function newlySeenEdgeSearch(rule: NewlySeenEdgeRule, policy?: Policy, op
     'where current=1 AND previous=0',
     'fields - current previous',
     ...exemptionStage(
-      [
+      blocksOf(rule, policy),
+      (exemptions) => [
         [m.clusterDimension, exemptions.clusters],
         // riskgate judges an edge by its source (client) workload.
         [m.sourceDimension, exemptions.workloads],
@@ -88,13 +102,13 @@ export function shellProcessSearch(rule: ShellProcessRule, policy?: Policy, opti
   const averages = m.metrics.map((metric) => `avg(${metric}) as ${metric}`).join(' ');
   const shells = (options.shells ?? m.shells).map((s) => JSON.stringify(s)).join(',');
   const by = m.groupBy.join(' ');
-  const exemptions = exemptionsOf(rule, policy);
   return [
     `| mstats ${averages} where \`${m.indexMacro}\` AND ${m.executableDimension} IN (${shells}) by ${by} span=${m.spanSeconds}s`,
     `search ${m.metrics.map((metric) => `${metric}>0`).join(' OR ')}`,
     `stats ${averages} by ${by}`,
     ...exemptionStage(
-      [
+      blocksOf(rule, policy),
+      (exemptions) => [
         ['k8s.cluster.name', exemptions.clusters],
         ['k8s.node.name', exemptions.nodes],
       ],

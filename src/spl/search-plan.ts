@@ -8,6 +8,8 @@ import { auditFieldOf, isConnectRule } from './audit-field.js';
 import type { SplExpr } from './condition-spl.js';
 import { compileCondition, requiredOf, splitConjuncts } from './condition-spl.js';
 import { exemptionTerms } from './exemption-spl.js';
+import { expiringExemptionClauses } from './expiring-exemption-spl.js';
+import { namespaceActionTerms } from './namespace-action-spl.js';
 import { searchTermIn } from './spl-literal.js';
 
 /** A field the search computes before `stats`: an exec/attach query parameter, or a rule's row field. */
@@ -173,9 +175,9 @@ export function planSearch(rule: RequestRule, policy: Policy): SearchPlan {
   ]);
   return {
     rule,
-    baseTerms: [...resourceTerms(rule), verbTerm(rule), ...search, ...exemptionTerms(rule, policy)],
+    baseTerms: [...resourceTerms(rule), verbTerm(rule), ...search, ...namespaceActionTerms(rule, policy), ...exemptionTerms(rule, policy)],
     connectParameters: connectParametersOf(rule),
-    where,
+    where: [...where, ...expiringExemptionClauses(rule, policy)],
     rowFields,
     fillnull: rule.escu.isSeed ? 'all' : byFields,
     byFields,

@@ -1,6 +1,6 @@
 // The SPL writer: renders each active rule's search from its data (request rules: planned here; metric rules: the mstats writer).
 import type { Policy } from '../engine/policy.js';
-import { actionOf } from '../engine/policy.js';
+import { isActive } from '../engine/policy.js';
 import type { ConnectParameterType } from '../kubernetes/audit-event.js';
 import type { MetricRule, RequestRule, Rule } from '../rules/rule.js';
 import { searchName } from '../rules/search-name.js';
@@ -68,9 +68,9 @@ export function renderSearch(plan: SearchPlan): string {
   return stages.join(' | ');
 }
 
-/** Rules whose action is not `off`, in catalog order. */
+/** Rules whose action is not `off` in some namespace, in catalog order. */
 export function activeRules(rules: readonly Rule[], policy: Policy): Rule[] {
-  return rules.filter((r) => actionOf(policy, r.id) !== 'off');
+  return rules.filter((r) => isActive(policy, r.id));
 }
 
 export function requestRuleSearch(rule: RequestRule, policy: Policy): RuleSearch {

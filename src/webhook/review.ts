@@ -35,7 +35,7 @@ export interface ReviewResult {
 export function reviewAdmission({ body, policy, rules, now, scope }: ReviewInput): ReviewResult {
   const { apiVersion, request } = fromAdmissionReview(body);
   const effective = scopedPolicy(policy, scope);
-  const decision = decide(evaluate(request, rules), effective);
+  const decision = decide(evaluate(request, rules), effective, now);
   // Built once: the events go to the sinks and their ids into the audit annotations.
   const riskEvents = riskEventsOfDecision(decision, now);
   return { scope, request, decision, response: admissionResponse(apiVersion, request.uid, decision, policy.source, riskEvents), riskEvents };

@@ -74,7 +74,7 @@ function logReview(logger: Logger, result: ReviewResult, durationMs: number): vo
       dryRun: request.dryRun,
       allowed: decision.allowed,
       verdicts: decision.verdicts.map((v) => `${v.finding.rule.id}=${v.action}`),
-      exempted: decision.exempted.map((e) => e.finding.rule.id),
+      exempted: decision.exempted.map((e) => `${e.finding.rule.id}: ${e.exemption}`),
       durationMs,
     },
     'admission review',

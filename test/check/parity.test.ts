@@ -61,7 +61,7 @@ function comparable(findings: Finding[], decision: Decision): Comparable {
 
 function judge(request: ResourceRequest, policy: Policy): Comparable {
   const findings = evaluate(request, RULES);
-  return comparable(findings, decide(findings, policy));
+  return comparable(findings, decide(findings, policy, new Date()));
 }
 
 /** The manifest path: YAML text → positioned object → ResourceRequest, with the review's identity, namespace and operation as flags. */
@@ -159,7 +159,7 @@ describe('parity through the CLI: riskgate check on each captured object, writte
       const run = await runCli(args, dir);
       const report = JSON.parse(run.stdout) as { objects: Array<{ findings: Array<{ rule: string; action: string; exemption?: string }> }> };
       const cli = report.objects.flatMap((o) => o.findings.map((f) => (f.exemption ? `${f.rule} ${f.exemption}` : `${f.rule} ${f.action}`)));
-      const decision = decide(evaluate(request, RULES), policy);
+      const decision = decide(evaluate(request, RULES), policy, new Date());
       const webhook = [...decision.verdicts.map((v) => `${v.finding.rule.id} ${v.action}`), ...decision.exempted.map((e) => `${e.finding.rule.id} ${e.exemption}`)];
       return { prefix, exit: run.code, cli: cli.sort(), webhook: webhook.sort(), allowed: decision.allowed };
     });

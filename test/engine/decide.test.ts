@@ -7,6 +7,9 @@ import { fromAdmissionReview } from '../../src/request/from-admission-review.js'
 import type { ResourceRequest } from '../../src/request/resource-request.js';
 import { capturedReview } from '../fixture-path.js';
 
+/** The instant decisions are taken at: no block in these cases has an end, so any instant gives the same answers. */
+const NOW = new Date('2026-06-01T12:00:00Z');
+
 function nodePortRequest(change: (r: ResourceRequest) => void = () => {}): ResourceRequest {
   const { request } = fromAdmissionReview(capturedReview('001'));
   change(request);
@@ -15,20 +18,20 @@ function nodePortRequest(change: (r: ResourceRequest) => void = () => {}): Resou
 
 function decisionFor(request: ResourceRequest, exemptions: string) {
   const policy = parsePolicy(`rules:\n  kubernetes-node-port-creation:\n    action: deny\n    exemptions:\n${exemptions}`, 'p.yaml', RULES);
-  return decide(evaluate(request, RULES), policy);
+  return decide(evaluate(request, RULES), policy, NOW);
 }
 
 describe('decide', () => {
   test.each(['deny', 'warn', 'record'] as const)('action %s becomes the verdict', (action) => {
     const policy = parsePolicy(`rules:\n  kubernetes-node-port-creation: {action: ${action}}\n`, 'p.yaml', RULES);
-    const decision = decide(evaluate(nodePortRequest(), RULES), policy);
+    const decision = decide(evaluate(nodePortRequest(), RULES), policy, NOW);
     expect(decision.verdicts.map((v) => v.action)).toEqual([action]);
     expect(decision.allowed).toBe(action !== 'deny');
   });
 
   test('action off yields no verdict', () => {
     const policy = parsePolicy('rules:\n  kubernetes-node-port-creation: {action: off}\n', 'p.yaml', RULES);
-    expect(decide(evaluate(nodePortRequest(), RULES), policy)).toEqual({ allowed: true, verdicts: [], exempted: [] });
+    expect(decide(evaluate(nodePortRequest(), RULES), policy, NOW)).toEqual({ allowed: true, verdicts: [], exempted: [] });
   });
 
   test.each([
@@ -68,12 +71,12 @@ describe('decide', () => {
     const withLabel = structuredClone(request);
     (withLabel.object!['metadata'] as { labels: Record<string, string> }).labels['exempt'] = 'yes';
     const policy = parsePolicy('rules:\n  kubernetes-node-port-update:\n    action: deny\n    exemptions: {labels: {exempt: "yes"}}\n', 'p.yaml', RULES);
-    expect(decide(evaluate(withLabel, RULES), policy).allowed).toBe(false);
+    expect(decide(evaluate(withLabel, RULES), policy, NOW).allowed).toBe(false);
   });
 
   test('global exemptions apply to every rule', () => {
     const policy = parsePolicy('exemptions: {namespaces: [default]}\nrules:\n  kubernetes-node-port-creation: {action: deny}\n', 'p.yaml', RULES);
-    const decision = decide(evaluate(nodePortRequest(), RULES), policy);
+    const decision = decide(evaluate(nodePortRequest(), RULES), policy, NOW);
     expect(decision.allowed).toBe(true);
     expect(decision.exempted[0]?.exemption).toBe('policy namespace=default');
   });

@@ -20,7 +20,7 @@ async function decideOn(payload: object, policyText: string) {
   const options = metricOptions(RULES, { warmup: '0s' });
   const store = await BaselineStore.open({ windowMs: options.baselineWindowMs });
   const { findings } = detectMetrics(metricPoints(payload, wantedMetrics(RULES), T0), RULES, { edges: store, shellReports: store }, options);
-  return decide(findings, policyOf(policyText));
+  return decide(findings, policyOf(policyText), new Date());
 }
 
 const shell = (over: Partial<Process>): Process => ({
@@ -80,7 +80,7 @@ describe('policy over metric rules', () => {
     ['labels', '{team: platform}'],
   ])('the request-only exemption %s is refused on a metric rule (its findings have no user or labels)', (key, value) => {
     expect(() => policyOf(`rules:\n  ${SHELL}:\n    exemptions: {${key}: ${value}}\n`)).toThrow(
-      `rules.${SHELL}.exemptions.${key}: unknown key (expected one of: namespaces, clusters, nodes, workloads)`,
+      `rules.${SHELL}.exemptions.${key}: unknown key (expected one of: namespaces, clusters, nodes, workloads, expires, reason)`,
     );
   });
 

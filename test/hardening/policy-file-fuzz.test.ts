@@ -9,7 +9,7 @@ import { pollutedPrototypes } from './prototype-guard.js';
 import { anyText, billionLaughs, deepBlockYaml, deepYaml, structured, yamlOf, yamlStyle } from './yaml-texts.js';
 
 const FILE = 'policy.yaml';
-const KNOWN_KEYS = ['apiVersion', 'kind', 'defaultAction', 'exemptions', 'rules', 'action', 'namespaces', 'users', 'groups', 'serviceAccounts', 'labels', 'clusters', 'nodes', 'workloads', ...RULES.map((r) => r.id)];
+const KNOWN_KEYS = ['apiVersion', 'kind', 'defaultAction', 'requireReason', 'exemptions', 'rules', 'action', 'namespaceActions', 'expires', 'reason', 'namespaces', 'users', 'groups', 'serviceAccounts', 'labels', 'clusters', 'nodes', 'workloads', ...RULES.map((r) => r.id)];
 
 /** Parses; a failure must be a PolicyError whose message starts with file:line:column inside the text. */
 function policyOrPositionedError(text: string): Policy | PolicyError {
@@ -32,10 +32,12 @@ function expectWellFormed(policy: Policy): void {
   expect([...policy.rules.keys()].sort()).toEqual(RULES.map((r) => r.id).sort());
   for (const rule of policy.rules.values()) {
     expect(['deny', 'warn', 'record', 'off']).toContain(rule.action);
-    for (const list of [rule.exemptions.namespaces, rule.exemptions.users, rule.exemptions.groups, rule.exemptions.serviceAccounts]) {
-      for (const item of list) expect(typeof item).toBe('string');
+    for (const { match } of rule.exemptions) {
+      for (const list of [match.namespaces, match.users, match.groups, match.serviceAccounts]) {
+        for (const item of list) expect(typeof item).toBe('string');
+      }
+      for (const value of Object.values(match.labels)) expect(typeof value).toBe('string');
     }
-    for (const value of Object.values(rule.exemptions.labels)) expect(typeof value).toBe('string');
   }
 }
 
@@ -114,9 +116,11 @@ test('prototype keys in labels, rules and exemptions neither pollute nor turn in
     const result = policyOrPositionedError(text);
     if (result instanceof PolicyError) continue;
     // A label exemption that holds is an own property with the value written, never an inherited one.
-    expect(Object.getPrototypeOf(result.exemptions.labels)).toBe(Object.prototype);
-    const own = Object.getOwnPropertyDescriptor(result.exemptions.labels, key);
-    if (own) expect(own.value).toBe('x');
+    for (const { match } of result.exemptions) {
+      expect(Object.getPrototypeOf(match.labels)).toBe(Object.prototype);
+      const own = Object.getOwnPropertyDescriptor(match.labels, key);
+      if (own) expect(own.value).toBe('x');
+    }
     expect(result.rules.get('kubernetes-node-port-creation')!.action).toBe('deny');
   }
 });
@@ -146,7 +150,7 @@ test('huge values (4 MiB action, 100,000 exemptions) parse or fail at the right 
   expect((error as PolicyError).line).toBe(3);
   const many = `exemptions:\n  users:\n${Array.from({ length: 100_000 }, (_, i) => `    - user-${i}`).join('\n')}\n`;
   const policy = policyOrPositionedError(many) as Policy;
-  expect(policy.exemptions.users).toHaveLength(100_000);
+  expect(policy.exemptions[0]?.match.users).toHaveLength(100_000);
 });
 
 test('a policy with bytes that are not UTF-8 is read as text with replacement characters and fails at its position', () => {

@@ -69,7 +69,7 @@ function auditEventsFor(name: string, verbs: string[]): JsonObject[] {
  */
 function judged(request: ResourceRequest, policy: Policy) {
   const findings = evaluate(request, RULES);
-  const decision = decide(findings, policy);
+  const decision = decide(findings, policy, new Date());
   const row = (f: Finding) => {
     const { uid: _u, src_ip: _s, user_agent: _a, object_uid: _o, ...fields } = f.fields;
     return { rule: f.rule.id, summary: f.summary, fields, subject: f.subject };

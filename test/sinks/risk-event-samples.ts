@@ -18,7 +18,7 @@ export function riskEventsFor(prefix: string, n: number, time = new Date('2026-1
   const { request } = fromAdmissionReview(capturedReview(prefix));
   request.uid = `${request.uid}-${n}`;
   change?.(request);
-  return riskEventsOfDecision(decide(evaluate(request, RULES), POLICY), time);
+  return riskEventsOfDecision(decide(evaluate(request, RULES), POLICY, time), time);
 }
 
 /** `count` distinct NodePort deny events, one second apart. */

@@ -78,7 +78,7 @@ function searchSelects(plan: SearchPlan, event: JsonObject): boolean {
 function engineFinds(rule: RequestRule, event: JsonObject, policy: Policy): boolean {
   const request = requestOfAuditEvent(event as unknown as AuditEvent);
   if (!request) return false;
-  return decide(evaluate(request, RULES), policy).verdicts.some((v) => v.finding.rule.id === rule.id);
+  return decide(evaluate(request, RULES), policy, new Date()).verdicts.some((v) => v.finding.rule.id === rule.id);
 }
 
 /** What the exempting policy takes out of each rule's built-in results (same for the search and the engine, checked above). */

@@ -186,7 +186,7 @@ describe('the denied-requests report', () => {
     const [event] = fixtureAuditEvents().filter((e) => e.where === 'synthetic/daemonset-patches.jsonl:4');
     const request = requestOfAuditEvent(event!.event as unknown as AuditEvent)!;
     const deny = parsePolicy('apiVersion: riskgate.io/v1\nkind: Policy\ndefaultAction: deny\n', 'deny.yaml', RULES);
-    const decision = decide(evaluate(request, RULES), deny);
+    const decision = decide(evaluate(request, RULES), deny, new Date());
     const written = Object.keys(auditAnnotationsOf(decision, riskEventsOfDecision(decision, new Date(0)))).map((k) => `annotations.${ENFORCE_WEBHOOK.name}/${k}`);
     expect(written).toContain('annotations.enforce.riskgate.io/kubernetes-daemonset-template-update.action');
     expect(written).toContain('annotations.enforce.riskgate.io/kubernetes-daemonset-template-update.event_id');
