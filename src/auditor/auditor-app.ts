@@ -1,20 +1,39 @@
-// The auditor view's express app (read-only): sign-in, the HTML page, and the JSON API, every route behind the bearer-token check.
+// The auditor view's express app (read-only): sign-in, the page, one event's detail, exports and the JSON API, every route behind the bearer-token check.
+import { hostname } from 'node:os';
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { RiskEvent } from '../outputs/risk-event.js';
+import type { Policy } from '../engine/policy.js';
 import { RiskgateError } from '../riskgate-error.js';
 import type { AccessDecision, Authenticator } from './authenticator.js';
-import { applyFilter, matchesFilter, parseFilter, type EventFilter, type FilterInput } from './event-filter.js';
-import { AUDITOR_CSS, DEFAULT_SINCE, renderPage, renderSignIn } from './auditor-page.js';
+import { AUDITOR_CSS } from './auditor-css.js';
+import { renderPage } from './auditor-page.js';
+import { eventsCsv, eventsJson } from './event-export.js';
+import { renderDetail } from './event-detail-page.js';
+import { parseFilter, type EventFilter, type FilterInput } from './event-filter.js';
+import { totalsBy } from './event-totals.js';
+import { FleetEvents, type FleetView, type Scope } from './fleet-events.js';
+import { DEFAULT_PAGE_SIZE, DEFAULT_SINCE, type PageInput } from './filter-form.js';
+import { judgingPolicy } from './judged-event-memory.js';
+import { sendJson } from './json-response.js';
 import { ruleCounts } from './rule-counts.js';
+import { renderMessage } from './message-page.js';
+import { renderSignIn } from './sign-in-page.js';
+import type { ViewEvent } from './view-event.js';
 
 export const TOKEN_COOKIE = 'riskgate_auditor_token';
-const RECENT_DENIALS = 20;
+const RECENT_DENIALS = 10;
+const INPUT_KEYS = ['since', 'from', 'until', 'rule', 'action', 'namespace', 'user', 'name', 'id', 'limit', 'offset'] as const;
 
 export interface AuditorDeps {
   authenticator: Authenticator;
-  /** The events the view shows (the recent-events memory, seeded from the data dir at start). */
-  events: () => readonly RiskEvent[];
+  /** This replica's events (the recent-events memory, seeded from the data dir at start). */
+  events: () => readonly ViewEvent[];
+  /** Every replica's events; default: this replica's only. */
+  fleet?: FleetEvents;
+  /** How the view names this replica (default: the host name, a Pod's name). */
+  selfName?: string;
+  /** The policy in force, for the detail view's comparison. */
+  policy?: () => Policy;
   ruleIds: readonly string[];
   /** Set the Secure flag on the sign-in cookie (the server speaks HTTPS). */
   secureCookie: boolean;
@@ -24,6 +43,7 @@ export interface AuditorDeps {
 
 interface Authorized {
   user: string;
+  token: string;
 }
 
 function cookieToken(req: Request): string | undefined {
@@ -66,14 +86,37 @@ function refuse(req: Request, res: Response, decision: Exclude<AccessDecision, {
   else res.status(status).json({ error: { code: decision.outcome, message } });
 }
 
-function filterInput(req: Request): FilterInput {
+/** The query as typed (strings only, empty values dropped), over the route's defaults. */
+function pageInput(req: Request, defaults: PageInput = {}): PageInput {
   const q = req.query as Record<string, unknown>;
-  const text = (key: string): string | undefined => (typeof q[key] === 'string' ? q[key] : undefined);
-  return { since: text('since'), until: text('until'), rule: text('rule'), action: text('action'), namespace: text('namespace'), user: text('user'), limit: text('limit') };
+  const input: PageInput = { ...defaults };
+  for (const key of INPUT_KEYS) {
+    const value = q[key];
+    if (typeof value === 'string' && value.trim() !== '') input[key] = value.trim();
+  }
+  return input;
+}
+
+/** A custom `from` replaces the recent-time choice. */
+function filterOf(input: PageInput, now: Date): EventFilter {
+  const { from, ...rest } = input;
+  return parseFilter({ ...rest, ...(from ? { since: from } : {}) } satisfies FilterInput, now);
+}
+
+function queryOf(input: PageInput, drop: readonly string[]): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const key of INPUT_KEYS) if (input[key] !== undefined && !drop.includes(key)) query.set(key, input[key]!);
+  return query;
+}
+
+function scopeOf(req: Request): Scope {
+  return req.query['scope'] === 'local' ? 'local' : 'fleet';
 }
 
 export function createAuditorApp(deps: AuditorDeps): Express {
   const clock = deps.clock ?? (() => new Date());
+  const selfName = deps.selfName ?? hostname();
+  const fleet = deps.fleet ?? new FleetEvents({ selfName, local: deps.events, trusts: () => false });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -103,47 +146,86 @@ export function createAuditorApp(deps: AuditorDeps): Express {
       deps.onDenied?.(decision, req.path);
       return refuse(req, res, decision);
     }
-    res.locals['auth'] = { user: decision.user } satisfies Authorized;
+    res.locals['auth'] = { user: decision.user, token: token! } satisfies Authorized;
     next();
   });
 
-  const filtered = (req: Request, defaults: FilterInput = {}) => {
-    const input = { ...defaults, ...Object.fromEntries(Object.entries(filterInput(req)).filter(([, v]) => v !== undefined)) } as FilterInput;
-    return { input, filter: parseFilter(input, clock()) };
+  const auth = (res: Response) => res.locals['auth'] as Authorized;
+  /** Every matching event of the fleet (or of this replica): paging happens after the merge. */
+  const collect = (res: Response, filter: EventFilter, scope: Scope = 'fleet'): Promise<FleetView> => fleet.collect({ ...filter, offset: 0 }, auth(res).token, scope);
+  const wrap = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => void handler(req, res).catch(next);
+
+  app.get('/', wrap(async (req, res) => {
+    const input = pageInput(req, { since: DEFAULT_SINCE, limit: DEFAULT_PAGE_SIZE });
+    if (input.from) delete input.since;
+    const filter = filterOf(input, clock());
+    const view = await collect(res, filter);
+    const events = view.events.slice(filter.offset, filter.offset + filter.limit);
+    // With an action chosen the table itself is the list of those events: a denials table would repeat its rows.
+    const denials = filter.action ? undefined : view.events.filter((e) => e.action === 'deny').slice(0, RECENT_DENIALS);
+    const counts = countsFor(view.events, filter, clock());
+    const query = queryOf(input, ['offset', 'id']);
+    const model = { user: auth(res).user, input, query, ruleIds: deps.ruleIds, view, events, offset: filter.offset, limit: filter.limit, denials, counts };
+    res.type('html').send(renderPage({ ...model, users: totalsBy(view.events, 'user'), namespaces: totalsBy(view.events, 'namespace') }));
+  }));
+
+  app.get('/event', wrap(async (req, res) => {
+    const id = typeof req.query['id'] === 'string' ? req.query['id'] : '';
+    if (!/^[0-9a-zA-Z._-]{1,128}$/.test(id)) throw new RiskgateError('bad-filter', 'id must be an event_id (letters, digits, . _ -)');
+    const view = await collect(res, parseFilter({ id }, clock()));
+    const event = view.events[0];
+    if (!event) {
+      const missing = view.complete ? '' : ' (some replicas did not answer: it may be on one of them)';
+      return void res.status(404).type('html').send(renderMessage(auth(res).user, `No risk event ${id}${missing}.`));
+    }
+    const back = queryOf(pageInput(req), ['id']);
+    const policyNow = deps.policy ? judgingPolicy(deps.policy(), event.rule_id) : undefined;
+    res.type('html').send(renderDetail({ user: auth(res).user, event, back, selfName, ...(policyNow ? { policyNow } : {}) }));
+  }));
+
+  const exported = async (req: Request, res: Response) => {
+    const input = pageInput(req);
+    const filter = filterOf(input, clock());
+    return { view: await collect(res, filter), query: queryOf(input, ['offset', 'limit']) };
   };
+  const fileName = (ext: string) => `riskgate-events-${clock().toISOString().replace(/[:.]/g, '-')}.${ext}`;
+  app.get('/export.csv', wrap(async (req, res) => {
+    const { view } = await exported(req, res);
+    res.set('content-disposition', `attachment; filename="${fileName('csv')}"`).type('text/csv; charset=utf-8').send(eventsCsv(view.events));
+  }));
+  app.get('/export.json', wrap(async (req, res) => {
+    const { view, query } = await exported(req, res);
+    res.set('content-disposition', `attachment; filename="${fileName('json')}"`).type('json').send(eventsJson(view, query, clock()));
+  }));
 
-  app.get('/', (req, res) => {
-    const { input, filter } = filtered(req, { since: DEFAULT_SINCE });
-    const all = deps.events();
-    const { events, total } = applyFilter(all, filter);
-    const denialFilter: EventFilter = { ...filter, action: 'deny', limit: RECENT_DENIALS };
-    const denials = !filter.action || filter.action === 'deny' ? applyFilter(all, denialFilter).events : [];
-    const counts = countsFor(all, filter, clock());
-    res.type('html').send(renderPage({ user: (res.locals['auth'] as Authorized).user, input, ruleIds: deps.ruleIds, events, total, denials, counts }));
-  });
+  app.get('/api/events', wrap(async (req, res) => {
+    const filter = filterOf(pageInput(req), clock());
+    const view = await collect(res, filter, scopeOf(req));
+    const events = view.events.slice(filter.offset, filter.offset + filter.limit);
+    const { replicas, complete, discovery_error } = view;
+    await sendJson(req, res, { events, total: view.events.length, offset: filter.offset, limit: filter.limit, complete, replicas, ...(discovery_error ? { discovery_error } : {}) });
+  }));
 
-  app.get('/api/events', (req, res) => {
-    const { filter } = filtered(req);
-    res.json(applyFilter(deps.events(), filter));
-  });
-
-  app.get('/api/counts', (req, res) => {
-    const { filter } = filtered(req, { since: DEFAULT_SINCE });
-    res.json(countsFor(deps.events(), filter, clock()));
-  });
+  app.get('/api/counts', wrap(async (req, res) => {
+    const filter = filterOf(pageInput(req, { since: DEFAULT_SINCE }), clock());
+    const view = await collect(res, filter);
+    await sendJson(req, res, { ...countsFor(view.events, filter, clock()), complete: view.complete, replicas: view.replicas });
+  }));
 
   app.use((req: Request, res: Response) => void res.status(404).json({ error: { code: 'not-found', message: `no route for ${req.method} ${req.path}` } }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = error instanceof RiskgateError ? 400 : 500;
     const message = error instanceof RiskgateError ? error.message : 'internal error';
-    if (wantsHtml(req)) res.status(status).type('html').send(renderSignIn(message));
+    const signedIn = res.locals['auth'] as Authorized | undefined;
+    if (wantsHtml(req)) res.status(status).type('html').send(signedIn ? renderMessage(signedIn.user, message) : renderSignIn(message));
     else res.status(status).json({ error: { code: error instanceof RiskgateError ? error.code : 'internal', message } });
   });
   return app;
 }
 
-function countsFor(all: readonly RiskEvent[], filter: EventFilter, now: Date) {
-  const matching = all.filter((e) => matchesFilter(e, filter));
-  const from = filter.since ?? new Date(Math.min(now.getTime() - 3_600_000, ...matching.map((e) => Date.parse(e.time))));
-  return ruleCounts(matching, from, filter.until ?? now);
+/** Without a start, the chart spans from the oldest matching event (at least the last hour). */
+function countsFor(matching: readonly ViewEvent[], filter: EventFilter, now: Date) {
+  let oldest = now.getTime() - 3_600_000;
+  for (const e of matching) oldest = Math.min(oldest, Date.parse(e.time));
+  return ruleCounts(matching, filter.since ?? new Date(oldest), filter.until ?? now);
 }

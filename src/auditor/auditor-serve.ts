@@ -1,13 +1,17 @@
-// `serve --auditor-port`: the auditor view on its own HTTPS port, showing recent events kept in memory (seeded from the data dir at start).
+// `serve --auditor-port`: the auditor view on its own HTTPS port, over this replica's recent events (seeded from the data dir) and its peers'.
+import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ServeContext } from '../cli/serve-extension.js';
-import { MemorySink } from '../outputs/risk-sink.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { readEventStore } from '../sinks/event-store-reader.js';
 import { createAuditorApp } from './auditor-app.js';
 import { startAuditorServer } from './auditor-server.js';
 import type { Authenticator } from './authenticator.js';
+import { CertificatePins } from './certificate-pins.js';
+import { FleetEvents } from './fleet-events.js';
+import { JudgedEventMemory } from './judged-event-memory.js';
 import { KubernetesAuthenticator } from './kubernetes-authenticator.js';
+import { PeerDirectory, type PeerDirectoryOptions } from './peer-directory.js';
 import { StaticTokenAuthenticator } from './static-token-authenticator.js';
 
 /** How many recent events the view keeps in memory. */
@@ -18,6 +22,11 @@ export interface AuditorServeOptions {
   dataDir: string;
   tokenFile?: string;
   kubeConfig: () => KubeConfig;
+  /** `NAMESPACE/SERVICE` whose EndpointSlices name the peer replicas. */
+  peersService?: string;
+  /** Peer origins (https://host:port). */
+  peers: readonly string[];
+  peerTimeoutSeconds: number;
 }
 
 function authenticator(options: AuditorServeOptions): Authenticator {
@@ -29,15 +38,38 @@ function authenticator(options: AuditorServeOptions): Authenticator {
   }
 }
 
+async function peerDirectory(options: AuditorServeOptions): Promise<PeerDirectory> {
+  const directory: PeerDirectoryOptions = { staticPeers: options.peers.map((url) => ({ name: new URL(url).host, url: `${url}/` })) };
+  if (options.peersService) {
+    const [namespace, name] = options.peersService.split('/') as [string, string];
+    let kubeConfig: KubeConfig;
+    try {
+      kubeConfig = options.kubeConfig();
+    } catch (error) {
+      throw new RiskgateError('auditor-peers', `--auditor-peers-service needs a kubeconfig or an in-cluster ServiceAccount (${(error as Error).message})`);
+    }
+    const { ClientNodeEndpointSliceReader } = await import('./endpoint-slice-reader.js');
+    directory.service = { ref: { namespace, name }, reader: new ClientNodeEndpointSliceReader(kubeConfig) };
+  }
+  return new PeerDirectory(directory);
+}
+
 export async function startAuditorView(context: ServeContext, options: AuditorServeOptions): Promise<void> {
   const auth = authenticator(options);
-  const recent = new MemorySink(RECENT_EVENTS);
+  const memory = new JudgedEventMemory(RECENT_EVENTS, () => context.policy());
   const stored = readEventStore(options.dataDir).events;
-  recent.write(stored.slice(-RECENT_EVENTS));
-  context.addSink(recent);
+  memory.seed(stored.slice(-RECENT_EVENTS));
+  context.addSink(memory);
+  const selfName = hostname();
+  const directory = await peerDirectory(options);
+  const pins = new CertificatePins(() => context.tls.current());
+  const fleet = new FleetEvents({ selfName, local: () => memory.events, directory, trusts: (c) => pins.trusts(c), deadlineMs: options.peerTimeoutSeconds * 1000 });
   const app = createAuditorApp({
     authenticator: auth,
-    events: () => recent.events,
+    events: () => memory.events,
+    fleet,
+    selfName,
+    policy: () => context.policy(),
     ruleIds: context.rules.map((r) => r.id),
     secureCookie: true,
     onDenied: (decision, path) => context.logger.info({ outcome: decision.outcome, path }, 'auditor view: access refused'),
@@ -49,5 +81,6 @@ export async function startAuditorView(context: ServeContext, options: AuditorSe
     throw new RiskgateError('LISTEN_FAILED', `--auditor-port: cannot listen on ${context.options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   context.onShutdown('auditor server', () => server.close());
-  context.logger.info({ url: `https://${context.options.host}:${server.address.port}/`, auth: auth.kind, seeded: Math.min(stored.length, RECENT_EVENTS) }, 'auditor view listening');
+  const peers = { static: options.peers.length, service: options.peersService ?? null };
+  context.logger.info({ url: `https://${context.options.host}:${server.address.port}/`, auth: auth.kind, seeded: Math.min(stored.length, RECENT_EVENTS), replica: selfName, peers }, 'auditor view listening');
 }

@@ -1,4 +1,4 @@
-// `riskgate events`: reads risk events from the local event store (--data-dir) or a running server's auditor API (--server), filters and prints them.
+// `riskgate events`: reads risk events from the local event store (--data-dir) or a running server's auditor API (--server, every replica), filters and prints them.
 import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
@@ -8,6 +8,7 @@ import { RiskgateError } from '../riskgate-error.js';
 import { readEventStore } from '../sinks/event-store-reader.js';
 import { applyFilter, filterQuery, parseFilter, type EventFilter, type FilterInput } from './event-filter.js';
 import { eventsTable } from './events-table.js';
+import type { ReplicaStatus } from './fleet-events.js';
 
 export interface EventsOptions extends FilterInput {
   output: 'table' | 'json';
@@ -22,6 +23,18 @@ export const DEFAULT_DATA_DIR = '.riskgate';
 export interface EventsAnswer {
   events: RiskEvent[];
   total: number;
+  /** A server's answer: false when some replica's events are missing (it did not answer, or could not be listed). */
+  complete?: boolean;
+  replicas?: ReplicaStatus[];
+  discovery_error?: string;
+}
+
+/** What the user gets: the events on stdout, a summary and any missing replicas on stderr; incomplete answers exit 1. */
+export interface EventsResult {
+  stdout: string;
+  summary: string;
+  warnings: string[];
+  incomplete: boolean;
 }
 
 /** Usage mistakes (exit 2) are RiskgateErrors with code `usage`; others (unreachable server, 401) exit 1. */
@@ -73,8 +86,25 @@ export function readRemote(server: string, token: string, filter: EventFilter, c
   });
 }
 
-/** Runs the query; returns what to print on stdout and a one-line summary for stderr. */
-export async function queryEvents(options: EventsOptions, now = new Date()): Promise<{ stdout: string; summary: string }> {
+/** One line per replica whose events are missing from a server's answer. */
+export function missingReplicas(answer: EventsAnswer): string[] {
+  const lines = (answer.replicas ?? []).flatMap((r) => {
+    if (!r.answered && !r.skipped) return [`replica ${r.name} did not answer (${r.error ?? 'no reason'}): its events are missing`];
+    if (r.skipped) return [`replica ${r.name} was not asked (${r.skipped})`];
+    if (r.events !== undefined && r.total !== undefined && r.events < r.total) return [`replica ${r.name} sent the newest ${r.events} of its ${r.total} matching events`];
+    return [];
+  });
+  return answer.discovery_error ? [answer.discovery_error, ...lines] : lines;
+}
+
+function replicaCount(answer: EventsAnswer): string {
+  const replicas = answer.replicas ?? [];
+  if (replicas.length <= 1) return '';
+  return ` from ${replicas.filter((r) => r.answered).length} of ${replicas.filter((r) => !r.skipped).length} replicas`;
+}
+
+/** Runs the query; returns what to print on stdout, a one-line summary and warnings for stderr. */
+export async function queryEvents(options: EventsOptions, now = new Date()): Promise<EventsResult> {
   checkUsage(options);
   let filter: EventFilter;
   try {
@@ -87,6 +117,7 @@ export async function queryEvents(options: EventsOptions, now = new Date()): Pro
     : readLocal(options.dataDir ?? DEFAULT_DATA_DIR, filter);
   const stdout = options.output === 'json' ? `${JSON.stringify(answer.events, null, 2)}\n` : eventsTable(answer.events);
   const noun = answer.total === 1 ? 'matching event' : 'matching events';
-  const summary = answer.events.length < answer.total ? `${answer.events.length} newest of ${answer.total} ${noun} (raise --limit)` : `${answer.total} ${noun}`;
-  return { stdout, summary };
+  const counted = answer.events.length < answer.total ? `${answer.events.length} newest of ${answer.total} ${noun} (raise --limit)` : `${answer.total} ${noun}`;
+  const incomplete = answer.complete === false;
+  return { stdout, summary: `${counted}${replicaCount(answer)}${incomplete ? ' (incomplete)' : ''}`, warnings: missingReplicas(answer), incomplete };
 }

@@ -17,6 +17,9 @@ export interface RiskEventsServeOptions {
   metricsPort?: number;
   auditorPort?: number;
   auditorTokenFile?: string;
+  auditorPeersService?: string;
+  auditorPeer?: string[];
+  auditorPeerTimeout?: number;
   host: string;
 }
 
@@ -29,6 +32,28 @@ function port(value: string): number {
 function megabytes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('must be a number of MiB, at least 1');
+  return n;
+}
+
+function serviceRef(value: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) throw new InvalidArgumentError('must be NAMESPACE/SERVICE');
+  return value;
+}
+
+function peerUrls(value: string, previous: string[] = []): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an https:// URL, e.g. https://10.0.0.7:8444');
+  }
+  if (url.protocol !== 'https:' || !url.port) throw new InvalidArgumentError('must be an https:// URL with a port, e.g. https://10.0.0.7:8444');
+  return [...previous, url.origin];
+}
+
+function peerTimeout(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 60) throw new InvalidArgumentError('must be a number of seconds, more than 0 and at most 60');
   return n;
 }
 
@@ -54,7 +79,10 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--k8s-events [actions]', 'write a Kubernetes Event on each denied object (deny, or deny,warn)', eventActions)
       .option('--metrics-port <port>', 'serve Prometheus /metrics over HTTP on this port (off by default)', port)
       .option('--auditor-port <port>', 'serve the auditor page and API over HTTPS on this port (off by default)', port)
-      .option('--auditor-token-file <file>', 'a static bearer token for the auditor view (default: Kubernetes TokenReview + SubjectAccessReview)');
+      .option('--auditor-token-file <file>', 'a static bearer token for the auditor view (default: Kubernetes TokenReview + SubjectAccessReview)')
+      .option('--auditor-peers-service <ns/name>', "the auditor view shows every replica's events: the peers are the ready endpoints of this Service's EndpointSlices (port named auditor)", serviceRef)
+      .option('--auditor-peer <url>', 'a peer replica\'s auditor URL (https://HOST:PORT), repeatable: for peers outside Kubernetes, or next to --auditor-peers-service', peerUrls)
+      .option('--auditor-peer-timeout <seconds>', 'how long the auditor view waits for its peers before it shows what it has and marks the others', peerTimeout, 3);
   },
   async start(context) {
     const { startRiskEvents } = await import('./risk-events-serve-runtime.js');

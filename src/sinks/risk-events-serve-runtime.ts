@@ -116,6 +116,14 @@ export async function startRiskEvents(context: ServeContext): Promise<void> {
   if (options.auditorPort !== undefined) {
     const kubeConfig = await kubeConfigLoader();
     const { startAuditorView } = await import('../auditor/auditor-serve.js');
-    await startAuditorView(context, { port: options.auditorPort, dataDir, ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}), kubeConfig });
+    await startAuditorView(context, {
+      port: options.auditorPort,
+      dataDir,
+      kubeConfig,
+      peers: options.auditorPeer ?? [],
+      peerTimeoutSeconds: options.auditorPeerTimeout ?? 3,
+      ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}),
+      ...(options.auditorPeersService ? { peersService: options.auditorPeersService } : {}),
+    });
   }
 }

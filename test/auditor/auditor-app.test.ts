@@ -1,11 +1,14 @@
-// The auditor view over HTTP on loopback: 401/403/200 with a static token and with TokenReview + SubjectAccessReview, filters, JSON API, escaping.
+// The auditor view over HTTP on loopback: 401/403/200 with a static token and with TokenReview + SubjectAccessReview, filters, JSON API, escaping, one event's detail.
 import { createAuditorApp, TOKEN_COOKIE } from '../../src/auditor/auditor-app.js';
 import { startAuditorServer, type AuditorServer } from '../../src/auditor/auditor-server.js';
 import type { Authenticator } from '../../src/auditor/authenticator.js';
 import { KubernetesAuthenticator, AUDITOR_PERMISSION } from '../../src/auditor/kubernetes-authenticator.js';
+import { JudgedEventMemory } from '../../src/auditor/judged-event-memory.js';
 import { StaticTokenAuthenticator } from '../../src/auditor/static-token-authenticator.js';
+import type { ViewEvent } from '../../src/auditor/view-event.js';
+import { parsePolicy } from '../../src/engine/policy-file.js';
 import type { RiskEvent } from '../../src/outputs/risk-event.js';
-import { RULE_IDS } from '../../src/rules/catalog.js';
+import { RULE_IDS, RULES } from '../../src/rules/catalog.js';
 import { KubeApiTestServer } from '../sinks/kube-api-test-server.js';
 import { auditorEvents, NOW } from './auditor-events.js';
 
@@ -137,5 +140,50 @@ describe('auditor view with TokenReview and SubjectAccessReview', () => {
     await get(server, '/api/events', bearer('token-of-auditor'));
     await get(server, '/api/events', bearer('token-of-auditor'));
     expect(api.tokenReviews).toBe(before);
+  });
+});
+
+describe('the detail view of one event', () => {
+  let server: AuditorServer;
+  let policy = parsePolicy('rules:\n  kubernetes-node-port-creation:\n    action: deny\n    exemptions: [{namespaces: [kube-system], reason: platform services}]\n', 'policy-v1.yaml', RULES);
+  const memory = new JudgedEventMemory(100, () => policy);
+  const [seeded, ...live] = auditorEvents().filter((e) => e.rule_id === 'kubernetes-node-port-creation');
+  beforeAll(async () => {
+    memory.seed([seeded!]);
+    memory.write(live);
+    policy = parsePolicy('rules:\n  kubernetes-node-port-creation: {action: warn}\n', 'policy-v2.yaml', RULES);
+    const app = createAuditorApp({ authenticator: new StaticTokenAuthenticator(STATIC_TOKEN), events: () => memory.events, policy: () => policy, selfName: 'riskgate-7f9c', ruleIds: RULE_IDS, secureCookie: false, clock: () => NOW });
+    server = await startAuditorServer(app, '127.0.0.1', 0);
+  });
+  afterAll(() => server.close());
+
+  const detail = async (id: string) => (await get(server, `/event?id=${id}`, { ...bearer(STATIC_TOKEN), accept: 'text/html' })).text();
+
+  test('an event judged by this process names the policy file, the rule action and exemptions then, and what changed since', async () => {
+    const html = await detail(live[0]!.event_id);
+    expect(html).toContain('<dd id="judged-source">policy-v1.yaml</dd>');
+    expect(html).toContain('<dd id="judged-action">deny</dd>');
+    expect(html).toContain('namespaces: kube-system (reason: platform services)');
+    expect(html).toContain('<dd id="now-source">policy-v2.yaml</dd><dt>rule action</dt><dd id="now-action">warn</dd>');
+    expect(html).toContain("(the rule's action has changed since)");
+    expect(html).toContain(`<dd id="request-uid">${String(live[0]!.fields['uid'])}</dd>`);
+    expect(html).toContain('<dd id="event-replica">riskgate-7f9c</dd>');
+  });
+
+  test('an event read back from the data directory says the judging policy is not known', async () => {
+    expect(await detail(seeded!.event_id)).toContain('Not recorded: riskgate-7f9c read this event back from its data directory');
+  });
+
+  test('the API carries the same: replica and policy per event', async () => {
+    const body = (await (await get(server, `/api/events?id=${live[0]!.event_id}`, bearer(STATIC_TOKEN))).json()) as { events: ViewEvent[] };
+    expect(body.events).toHaveLength(1);
+    expect(body.events[0]).toMatchObject({ replica: 'riskgate-7f9c', policy: { source: 'policy-v1.yaml', rule_action: 'deny', rule_exemptions: ['namespaces: kube-system (reason: platform services)'] } });
+  });
+
+  test('an unknown id is a 404 page; an id that is not an event id is a 400', async () => {
+    const missing = await get(server, '/event?id=0123456789abcdef', { ...bearer(STATIC_TOKEN), accept: 'text/html' });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No risk event 0123456789abcdef.');
+    expect((await get(server, '/event?id=%3Cscript%3E', { ...bearer(STATIC_TOKEN), accept: 'text/html' })).status).toBe(400);
   });
 });
