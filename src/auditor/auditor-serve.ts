@@ -63,7 +63,14 @@ export async function startAuditorView(context: ServeContext, options: AuditorSe
   const selfName = hostname();
   const directory = await peerDirectory(options);
   const pins = new CertificatePins(() => context.tls.current());
-  const fleet = new FleetEvents({ selfName, local: () => memory.events, directory, trusts: (c) => pins.trusts(c), deadlineMs: options.peerTimeoutSeconds * 1000 });
+  const fleet = new FleetEvents({
+    selfName,
+    local: () => memory.events,
+    directory,
+    trusts: (c) => pins.trusts(c),
+    deadlineMs: options.peerTimeoutSeconds * 1000,
+    onMissing: (replica) => context.logger.warn({ replica: replica.name, reason: replica.error }, 'auditor view: a peer replica did not answer; the view lacks its events'),
+  });
   const app = createAuditorApp({
     authenticator: auth,
     events: () => memory.events,

@@ -42,6 +42,8 @@ export interface FleetOptions {
   directory?: PeerDirectory;
   trusts: (certificate: X509Certificate) => boolean;
   deadlineMs?: number;
+  /** Told of each peer that did not answer (serve logs it). */
+  onMissing?: (replica: ReplicaStatus) => void;
 }
 
 export type Scope = 'local' | 'fleet';
@@ -70,7 +72,11 @@ export class FleetEvents {
     const lists: ViewEvent[][] = [own];
     list.peers.forEach((peer, i) => {
       const answer = answers[i]!;
-      if (answer instanceof PeerFailure) return replicas.push({ name: peer.name, answered: false, error: answer.message });
+      if (answer instanceof PeerFailure) {
+        const missing = { name: peer.name, answered: false, error: answer.message };
+        this.options.onMissing?.(missing);
+        return replicas.push(missing);
+      }
       lists.push(answer.events.map((e) => ({ ...e, replica: peer.name })));
       replicas.push({ name: peer.name, answered: true, events: answer.events.length, total: answer.total });
     });

@@ -70,7 +70,8 @@ export class PeerDirectory {
     }
     const over = found.peers.splice(MAX_PEERS);
     found.skipped.push(...over.map((p) => ({ name: p.name, reason: `not asked: more than ${MAX_PEERS} peers`, missing: true as const })));
-    if (!found.error) this.cached = { list: found, at: this.now() };
+    // A failed LIST is kept as long as a good one: a page load does not wait on a refusing API server each time.
+    this.cached = { list: found, at: this.now() };
     return found;
   }
 }
