@@ -1,14 +1,9 @@
 // How a failed Kubernetes API call is reported: a short, bounded reason for metrics (http-404, timeout, connection) and a detail for the log.
 import { ApiException } from '@kubernetes/client-node';
+import type { ApiFailure } from './api-failure.js';
 
-export interface ApiFailure {
-  failed: string;
-  detail: string;
-}
-
-export function isApiFailure(value: unknown): value is ApiFailure {
-  return typeof value === 'object' && value !== null && 'failed' in value;
-}
+export { isApiFailure } from './api-failure.js';
+export type { ApiFailure } from './api-failure.js';
 
 /** The HTTP status of a client-node error, or undefined when no answer came. */
 export function httpStatusOf(error: unknown): number | undefined {

@@ -1,5 +1,5 @@
 // Adds occurrences to one Event shared by every writer (replicas, restarts): create it, or on AlreadyExists read it and raise its count under its resourceVersion, re-reading on Conflict.
-import { isApiFailure, type ApiFailure } from './kube-api-failure.js';
+import { isApiFailure, type ApiFailure } from './api-failure.js';
 import type { KubeEvent } from './kube-event-body.js';
 import type { KubeEventWriter, StoredEvent } from './kube-event-writer.js';
 
