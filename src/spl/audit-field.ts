@@ -2,6 +2,8 @@
 import { parsePath } from '../engine/field-path.js';
 import { CONNECT_PARAMETERS } from '../kubernetes/audit-event.js';
 import type { FieldPath, RequestRule } from '../rules/rule.js';
+import type { KeptPath } from './kept-path.js';
+import { keptPathOf } from './kept-path.js';
 
 /**
  * - `field`: an SPL field (raw JSON extraction, or a field the search derives first, such as `command` from the
@@ -9,12 +11,26 @@ import type { FieldPath, RequestRule } from '../rules/rule.js';
  * - `indexed`: one element of a multivalue field (`mvindex(command, 0)`), usable in eval only.
  * - `subtree`: a JSON object or array under requestObject, which Splunk does not extract as one field; eval reads it
  *   with `spath(_raw, path)`.
- * - `unknown`: the audit log does not hold it (everything under oldObject).
+ * - `stored` (on `field` and `indexed`): the same path under responseObject. For rules that judge updates, the new
+ *   object is the stored result when the event has it (an allowed patch or update at RequestResponse level), else the
+ *   request body: `coalesce(stored, field)`.
+ * - `old`: a path of oldObject in an update: known only for an allowed patch that did not write it, where it equals
+ *   the stored result (`current`); `kept` names the flag the search computes for that (see kept-path.ts).
+ * - `unknown`: the audit log does not hold it (oldObject of a rule that judges no update).
  */
 export type AuditField =
-  | { kind: 'field'; field: string; multivalue: boolean; derived: boolean; spathPath?: string }
-  | { kind: 'indexed'; field: string; index: number }
+  | { kind: 'field'; field: string; multivalue: boolean; derived: boolean; spathPath?: string; stored?: StoredField }
+  | { kind: 'indexed'; field: string; index: number; stored?: StoredField }
+  | { kind: 'old'; current: Extract<AuditField, { kind: 'field' | 'indexed' }>; kept: KeptPath }
   | { kind: 'unknown'; why: string };
+
+/** The responseObject twin of a requestObject field. */
+export interface StoredField {
+  field: string;
+  spathPath?: string;
+}
+
+type Steps = ReturnType<typeof parsePath>['steps'];
 
 /** `request.*` paths and the audit fields holding the same value. */
 const REQUEST_FIELDS: Readonly<Record<string, { field: string; multivalue: boolean }>> = {
@@ -32,7 +48,7 @@ export function isConnectRule(rule: RequestRule): boolean {
   return rule.match.operations.length > 0 && rule.match.operations.every((op) => op === 'CONNECT');
 }
 
-function connectField(steps: ReturnType<typeof parsePath>['steps']): AuditField {
+function connectField(steps: Steps): AuditField {
   const [first, second, ...rest] = steps;
   if (!first || !('key' in first) || !(first.key in CONNECT_PARAMETERS) || rest.length > 0) {
     return { kind: 'unknown', why: 'not an exec/attach query parameter' };
@@ -45,18 +61,17 @@ function connectField(steps: ReturnType<typeof parsePath>['steps']): AuditField 
   return { kind: 'unknown', why: 'not an exec/attach query parameter' };
 }
 
-function requestObjectField(steps: ReturnType<typeof parsePath>['steps']): AuditField {
-  let field = 'requestObject';
-  let spathPath = 'requestObject';
+type ObjectField = Extract<AuditField, { kind: 'field' | 'indexed' }>;
+
+function objectField(root: 'requestObject' | 'responseObject', steps: Steps): ObjectField | Extract<AuditField, { kind: 'unknown' }> {
+  let field = root;
   let multivalue = false;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     if ('key' in step) {
       field += `.${step.key}`;
-      spathPath += `.${step.key}`;
     } else if ('each' in step) {
       field += '{}';
-      spathPath += '{}';
       multivalue = true;
     } else if (i === steps.length - 1 && !multivalue) {
       return { kind: 'indexed', field: `${field}{}`, index: step.index };
@@ -64,17 +79,39 @@ function requestObjectField(steps: ReturnType<typeof parsePath>['steps']): Audit
       return { kind: 'unknown', why: 'index inside a flattened array' };
     }
   }
-  return { kind: 'field', field, multivalue, derived: false, spathPath };
+  return { kind: 'field', field, multivalue, derived: false, spathPath: field };
+}
+
+/** Whether the rule judges updates, whose audit events may carry the stored result (see AuditField `stored`). */
+export function readsStoredResult(rule: RequestRule): boolean {
+  return rule.match.operations.includes('UPDATE') && !isConnectRule(rule);
+}
+
+/** object.P: the request body's field, and for update rules its stored twin. */
+function newObjectField(rule: RequestRule, steps: Steps): AuditField {
+  const requested = objectField('requestObject', steps);
+  if (requested.kind === 'unknown' || !readsStoredResult(rule)) return requested;
+  const stored = objectField('responseObject', steps) as ObjectField;
+  return { ...requested, stored: stored.kind === 'field' ? { field: stored.field, spathPath: stored.spathPath! } : { field: stored.field } };
+}
+
+/** oldObject.P: known where an allowed patch left P as it was, so only for update rules. */
+function oldObjectField(rule: RequestRule, path: FieldPath, steps: Steps): AuditField {
+  if (!readsStoredResult(rule)) return { kind: 'unknown', why: 'the audit log holds no old object' };
+  const current = objectField('responseObject', steps);
+  const kept = keptPathOf(path);
+  if (current.kind === 'unknown' || !kept) return current.kind === 'unknown' ? current : { kind: 'unknown', why: 'no path a patch can write' };
+  return { kind: 'old', current, kept };
 }
 
 /** Where `path` of `rule` lives in the audit event. */
 export function auditFieldOf(rule: RequestRule, path: FieldPath): AuditField {
   const { root, steps } = parsePath(path);
-  if (root === 'oldObject') return { kind: 'unknown', why: 'the audit log holds no old object' };
+  if (root === 'oldObject') return oldObjectField(rule, path, steps);
   if (root === 'request') {
     const first = steps[0];
     const known = first && 'key' in first && steps.length === 1 ? REQUEST_FIELDS[first.key] : undefined;
     return known ? { kind: 'field', ...known, derived: false } : { kind: 'unknown', why: `${path} has no audit field` };
   }
-  return isConnectRule(rule) ? connectField(steps) : requestObjectField(steps);
+  return isConnectRule(rule) ? connectField(steps) : newObjectField(rule, steps);
 }

@@ -4,11 +4,14 @@ import { CONNECT_PARAMETERS } from '../kubernetes/audit-event.js';
 import type { ConnectParameterType } from '../kubernetes/audit-event.js';
 import type { Condition, RequestRule } from '../rules/rule.js';
 import { filterMacroName } from '../rules/search-name.js';
-import { auditFieldOf, isConnectRule } from './audit-field.js';
-import type { SplExpr } from './condition-spl.js';
-import { compileCondition, requiredOf, splitConjuncts } from './condition-spl.js';
+import type { AdmissionVerdict } from './admission-verdict-spl.js';
+import { VERDICT_LEAF, admissionVerdictOf } from './admission-verdict-spl.js';
+import { auditFieldOf, isConnectRule, readsStoredResult } from './audit-field.js';
+import type { Compiled, SplExpr } from './condition-spl.js';
+import { compileCondition, keptPathsOf, requiredOf, splitConjuncts } from './condition-spl.js';
 import { exemptionTerms } from './exemption-spl.js';
 import { expiringExemptionClauses } from './expiring-exemption-spl.js';
+import type { KeptPath } from './kept-path.js';
 import { namespaceActionTerms } from './namespace-action-spl.js';
 import { searchTermIn } from './spl-literal.js';
 
@@ -28,6 +31,10 @@ export interface SearchPlan {
   baseTerms: string[];
   /** Fields computed from the raw event, in order (rex/eval before the where clause). */
   connectParameters: DerivedField[];
+  /** For rules that judge updates: riskgate's live verdict on the event, read by a `foreach` before the where clause. */
+  admissionVerdict?: AdmissionVerdict;
+  /** The kept flags the where clause reads (an `eval` before it: see kept-path.ts). */
+  keptPaths: KeptPath[];
   /** Conjuncts of the condition that need eval. */
   where: SplExpr[];
   /** Row fields computed after the where clause. */
@@ -123,7 +130,7 @@ function connectParametersOf(rule: RequestRule): DerivedField[] {
   const names = new Set<string>();
   for (const path of paths) {
     const field = auditFieldOf(rule, path);
-    if (field.kind !== 'unknown' && field.field in CONNECT_PARAMETERS) names.add(field.field);
+    if ((field.kind === 'field' || field.kind === 'indexed') && field.field in CONNECT_PARAMETERS) names.add(field.field);
   }
   return [...names].map((name) => ({ kind: 'connect-parameter', name, type: CONNECT_PARAMETERS[name]! }));
 }
@@ -153,6 +160,27 @@ function renamesOf(rule: RequestRule, byFields: string[]): Rename[] {
   return renames;
 }
 
+/** The base-search terms and where conjuncts that select the events of a compiled condition. */
+interface Selection {
+  search: string[];
+  where: SplExpr[];
+  expr?: SplExpr;
+}
+
+/**
+ * For a rule that judges updates, the events its condition selects or whose riskgate annotation names it: a denied
+ * patch has no stored result and its body need not restate what the rule reads, but the live webhook judged it. The
+ * base search keeps a prefilter (the condition's search terms, or the annotation phrase); the where clause decides.
+ */
+function selectionOf(compiled: Compiled, verdict: AdmissionVerdict | undefined): Selection {
+  if (compiled === true) return { search: [], where: [] };
+  if (!verdict) return compiled === false ? { search: ['NOT *'], where: [] } : { ...splitConjuncts(compiled), expr: compiled };
+  if (compiled === false) return { search: [verdict.phrase], where: [VERDICT_LEAF] };
+  const { search } = splitConjuncts(compiled);
+  const prefilter = search.length === 0 ? [] : [`(${search.length > 1 ? `(${search.join(' ')})` : search[0]} OR ${verdict.phrase})`];
+  return { search: prefilter, where: [{ op: 'or', items: [compiled, VERDICT_LEAF] }], expr: compiled };
+}
+
 /**
  * The plan of `rule`'s search under `policy`. Seed rules keep ESCU's exact shape (so with no exemptions their text
  * is ESCU's); riskgate's own rules name their fillnull fields. The BY list is the ESCU common fields, plus
@@ -161,8 +189,9 @@ function renamesOf(rule: RequestRule, byFields: string[]): Rename[] {
  */
 export function planSearch(rule: RequestRule, policy: Policy): SearchPlan {
   const compiled = rule.condition ? compileCondition(rule, rule.condition) : true;
-  const { search, where } = typeof compiled === 'boolean' ? { search: compiled ? [] : ['NOT *'], where: [] } : splitConjuncts(compiled);
-  const required = typeof compiled === 'boolean' ? [] : requiredOf(compiled);
+  const verdict = readsStoredResult(rule) && compiled !== true ? admissionVerdictOf(rule) : undefined;
+  const { search, where, expr } = selectionOf(compiled, verdict);
+  const required = verdict || !expr ? [] : requiredOf(expr);
   const rowFields = rowFieldsOf(rule);
   const onlyCreate = rule.match.operations.every((op) => op === 'CREATE');
   const hasSubresources = rule.match.resources.some((r) => r.includes('/'));
@@ -177,6 +206,8 @@ export function planSearch(rule: RequestRule, policy: Policy): SearchPlan {
     rule,
     baseTerms: [...resourceTerms(rule), verbTerm(rule), ...search, ...namespaceActionTerms(rule, policy), ...exemptionTerms(rule, policy)],
     connectParameters: connectParametersOf(rule),
+    ...(verdict ? { admissionVerdict: verdict } : {}),
+    keptPaths: expr ? keptPathsOf(expr) : [],
     where: [...where, ...expiringExemptionClauses(rule, policy)],
     rowFields,
     fillnull: rule.escu.isSeed ? 'all' : byFields,

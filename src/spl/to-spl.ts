@@ -4,7 +4,9 @@ import { isActive } from '../engine/policy.js';
 import type { ConnectParameterType } from '../kubernetes/audit-event.js';
 import type { MetricRule, RequestRule, Rule } from '../rules/rule.js';
 import { searchName } from '../rules/search-name.js';
+import { verdictStage } from './admission-verdict-spl.js';
 import { evalOf } from './condition-spl.js';
+import { keptAssignments } from './kept-path.js';
 import type { DerivedField, SearchPlan } from './search-plan.js';
 import { AUDIT_INDEX_MACRO, planSearch } from './search-plan.js';
 import { evalField, evalString } from './spl-literal.js';
@@ -58,6 +60,8 @@ export function renderSearch(plan: SearchPlan): string {
   const connect = plan.connectParameters.filter((f): f is Extract<DerivedField, { kind: 'connect-parameter' }> => f.kind === 'connect-parameter');
   for (const p of connect) stages.push(rexOf(p.name, p.type));
   if (connect.length > 0) stages.push(`eval ${connect.map((p) => connectEval(p.name, p.type)).join(', ')}`);
+  if (plan.admissionVerdict) stages.push(verdictStage(plan.admissionVerdict));
+  if (plan.keptPaths.length > 0) stages.push(`eval ${keptAssignments(plan.keptPaths).map((a) => `${a.name}=${a.eval}`).join(', ')}`);
   if (plan.where.length > 0) stages.push(`where ${plan.where.map(evalOf).join(' AND ')}`);
   const rows = plan.rowFields.filter((f): f is Extract<DerivedField, { kind: 'row' }> => f.kind === 'row');
   if (rows.length > 0) stages.push(`eval ${rows.map(rowEval).join(', ')}`);

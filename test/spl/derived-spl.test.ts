@@ -84,19 +84,64 @@ describe('SPL derived from rule data', () => {
     expect(plan.where.length > 0 ? renderSearch(plan).split(' | ').find((s) => s.startsWith('where '))?.slice(6) : undefined).toBe(where);
   });
 
-  test('LoadBalancer node ports: the type in the base search, the four ways to open node ports in one where, the old-object clauses widened away', () => {
-    const text = search(findRule('kubernetes-load-balancer-node-ports') as RequestRule);
-    expect(text).toContain(
-      'verb IN (create, update, patch) requestObject.spec.type=LoadBalancer | where (' +
-        [
-          `NOT isnotnull(mvfind('requestObject.spec.allocateLoadBalancerNodePorts', "^false$"))`,
-          'isnotnull(spath(_raw, "requestObject.spec.ports{}.nodePort"))',
-          `isnotnull(mvfind('requestObject.spec.externalTrafficPolicy', "^Local$"))`,
-          'isnotnull(spath(_raw, "requestObject.spec.healthCheckNodePort"))',
-        ].join(' OR ') +
-        ') | fillnull value=0 ',
-    );
-    expect(text).not.toMatch(/oldObject|responseObject/);
+  test('update rules read the new object from the stored result when the event has it, else from the request body', () => {
+    const plan = planSearch(ruleWith({ match: { ...nodePort.match, operations: ['UPDATE'] }, condition: { field: 'object.spec.type', equals: 'NodePort' } }), POLICY);
+    // In the base search as a prefilter (coalesce as search terms), or the riskgate annotation naming the rule.
+    expect(plan.baseTerms).toContain('((responseObject.spec.type=NodePort OR (NOT responseObject.spec.type=* requestObject.spec.type=NodePort)) OR "test-rule.action")');
+    expect(renderSearch(plan)).toContain(`| where (isnotnull(mvfind(coalesce('responseObject.spec.type', 'requestObject.spec.type'), "^NodePort$")) OR isnotnull(admission_action)) |`);
+    // Neither body holds the type in every event: it leaves the BY list.
+    expect(plan.byFields).not.toContain('requestObject.spec.type');
+  });
+
+  test('riskgate\'s verdict is read under any webhook name: foreach over a wildcard field list, before the where clause', () => {
+    const text = renderSearch(planSearch(findRule('kubernetes-node-port-update') as RequestRule, POLICY));
+    expect(text).toContain(`| foreach annotations.*/kubernetes-node-port-update.action [eval admission_action=mvappend(admission_action, '<<FIELD>>')] | eval patch_result=`);
+    expect(text.indexOf('| foreach ')).toBeLessThan(text.indexOf('| where '));
+    // Create-only rules (the seeds) judge full request bodies: no verdict, no kept flags.
+    expect(search(nodePort)).not.toMatch(/foreach|kept_|responseObject/);
+  });
+
+  test.each<[string, Condition, string]>([
+    ['oldObject asserted: true unless an allowed patch kept the path', { field: 'oldObject.spec.type', equals: 'NodePort' }, `(kept_spec_type=0 OR isnotnull(mvfind('responseObject.spec.type', "^NodePort$")))`],
+    ['oldObject under not: false unless kept', { not: { field: 'oldObject.spec.type', equals: 'NodePort' } }, `NOT (kept_spec_type=1 AND isnotnull(mvfind('responseObject.spec.type', "^NodePort$")))`],
+    [
+      'changed: a path the patch did not keep, present in the new object',
+      { field: 'object.spec.template', changed: true },
+      '(kept_spec_template=0 AND isnotnull(coalesce(spath(_raw, "responseObject.spec.template"), spath(_raw, "requestObject.spec.template"))))',
+    ],
+    [
+      'addedValues on a list: the whole list is one kept path',
+      { field: 'object.spec.ports[*].nodePort', addedValues: true },
+      '(kept_spec_ports=0 AND isnotnull(coalesce(spath(_raw, "responseObject.spec.ports{}.nodePort"), spath(_raw, "requestObject.spec.ports{}.nodePort"))))',
+    ],
+  ])('update rules: %s', (_t, condition, where) => {
+    const plan = planSearch(ruleWith({ match: { ...nodePort.match, operations: ['UPDATE'] }, condition }), POLICY);
+    expect(renderSearch(plan)).toContain(`| where (${where} OR isnotnull(admission_action)) |`);
+    expect(plan.keptPaths.map((k) => k.flag)).toEqual([where.match(/kept_[A-Za-z_]+/)![0]]);
+  });
+
+  test('LoadBalancer node ports: the new object from the stored result, the old one where an allowed patch kept it', () => {
+    const plan = planSearch(findRule('kubernetes-load-balancer-node-ports') as RequestRule, POLICY);
+    const text = renderSearch(plan);
+    expect(plan.keptPaths.map((k) => k.flag)).toEqual([
+      'kept_spec_type',
+      'kept_spec_ports',
+      'kept_spec_healthCheckNodePort',
+      'kept_spec_allocateLoadBalancerNodePorts',
+      'kept_spec_externalTrafficPolicy',
+    ]);
+    // The four ways to open node ports, on the new object.
+    for (const clause of [
+      `NOT isnotnull(mvfind(coalesce('responseObject.spec.allocateLoadBalancerNodePorts', 'requestObject.spec.allocateLoadBalancerNodePorts'), "^false$"))`,
+      'isnotnull(coalesce(spath(_raw, "responseObject.spec.ports{}.nodePort"), spath(_raw, "requestObject.spec.ports{}.nodePort")))',
+      `isnotnull(mvfind(coalesce('responseObject.spec.externalTrafficPolicy', 'requestObject.spec.externalTrafficPolicy'), "^Local$"))`,
+      'isnotnull(coalesce(spath(_raw, "responseObject.spec.healthCheckNodePort"), spath(_raw, "requestObject.spec.healthCheckNodePort")))',
+    ]) {
+      expect(text).toContain(clause);
+    }
+    // No node port before: each old-object clause holds only where the patch kept its path.
+    expect(text).toContain('(kept_spec_healthCheckNodePort=1 AND isnotnull(spath(_raw, "responseObject.spec.healthCheckNodePort")))');
+    expect(text).not.toMatch(/oldObject/);
   });
 
   test('RBA fields and message tokens are produced by renames (contentctl requires them in the search)', () => {

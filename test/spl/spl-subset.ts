@@ -1,10 +1,11 @@
-// Test helper: an interpreter of the SPL subset riskgate generates (base-search terms, where-clause eval), to run a search over real audit events.
-import type { JsonObject } from '../../src/request/json-value.js';
+// Test helper: an interpreter of the SPL subset riskgate generates (base-search terms, eval expressions of where and eval stages, foreach over a wildcard), to run a search over real audit events.
+import type { JsonObject, JsonValue } from '../../src/request/json-value.js';
+import { isJsonObject } from '../../src/request/json-value.js';
 import type { FieldReader } from '../../src/replay/stats-table.js';
 
 type Token = { t: 'word' | 'string' | 'field'; v: string } | { t: 'sym'; v: string };
 
-/** Splits search or eval text: quoted strings, 'quoted fields', words, and ( ) , = symbols. */
+/** Splits search or eval text: quoted strings, 'quoted fields', words, and ( ) , = != symbols. */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
@@ -12,6 +13,9 @@ function tokenize(text: string): Token[] {
     const c = text[i]!;
     if (/\s/.test(c)) {
       i++;
+    } else if (c === '!' && text[i + 1] === '=') {
+      out.push({ t: 'sym', v: '!=' });
+      i += 2;
     } else if ('(),='.includes(c)) {
       out.push({ t: 'sym', v: c });
       i++;
@@ -26,7 +30,7 @@ function tokenize(text: string): Token[] {
       out.push({ t: c === '"' ? 'string' : 'field', v });
     } else {
       let v = '';
-      while (i < text.length && !/[\s(),="]/.test(text[i]!)) v += text[i++];
+      while (i < text.length && !/[\s(),="]/.test(text[i]!) && !(text[i] === '!' && text[i + 1] === '=')) v += text[i++];
       out.push({ t: 'word', v });
     }
   }
@@ -37,25 +41,29 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 }
 
-/** Evaluates base-search terms (`field=value`, `field IN (…)`, NOT, OR, parentheses, implicit AND) like the search command. */
+/**
+ * Evaluates base-search terms (`field=value`, `field IN (…)`, a quoted phrase matched in the raw event, NOT, OR,
+ * parentheses, implicit AND) like the search command, which evaluates NOT, then OR, then AND.
+ */
 export function searchMatches(text: string, event: JsonObject, read: FieldReader): boolean {
   const tokens = tokenize(text);
   let pos = 0;
+  const raw = JSON.stringify(event).toLowerCase();
   const peek = () => tokens[pos];
   const isSym = (v: string) => peek()?.t === 'sym' && peek()?.v === v;
   const isWord = (v: string) => peek()?.t === 'word' && peek()?.v === v;
-  const orExpr = (): boolean => {
-    let value = andExpr();
-    while (isWord('OR')) {
-      pos++;
-      const right = andExpr();
-      value = value || right;
-    }
-    return value;
-  };
   const andExpr = (): boolean => {
     let value = true;
-    while (pos < tokens.length && !isSym(')') && !isWord('OR')) value = unary() && value;
+    while (pos < tokens.length && !isSym(')')) value = orExpr() && value;
+    return value;
+  };
+  const orExpr = (): boolean => {
+    let value = unary();
+    while (isWord('OR')) {
+      pos++;
+      const right = unary();
+      value = value || right;
+    }
     return value;
   };
   const unary = (): boolean => {
@@ -65,12 +73,13 @@ export function searchMatches(text: string, event: JsonObject, read: FieldReader
     }
     if (isSym('(')) {
       pos++;
-      const value = orExpr();
+      const value = andExpr();
       pos++;
       return value;
     }
-    const field = tokens[pos++]!.v;
-    const values = read(event, field);
+    const token = tokens[pos++]!;
+    if (token.t === 'string' && !isSym('=') && !isWord('IN')) return raw.includes(token.v.toLowerCase());
+    const values = read(event, token.v);
     if (isSym('=')) {
       pos++;
       const pattern = tokens[pos++]!.v;
@@ -80,31 +89,43 @@ export function searchMatches(text: string, event: JsonObject, read: FieldReader
       pos += 2;
       const patterns: string[] = [];
       while (!isSym(')')) {
-        const token = tokens[pos++]!;
-        if (token.t !== 'sym') patterns.push(token.v);
+        const next = tokens[pos++]!;
+        if (next.t !== 'sym') patterns.push(next.v);
       }
       pos++;
       return values.some((v) => patterns.some((p) => wildcard(p).test(v)));
     }
-    throw new Error(`unsupported search term at ${field}`);
+    throw new Error(`unsupported search term at ${token.v}`);
   };
-  return orExpr();
+  return andExpr();
 }
 
-type EvalValue = string[] | number | boolean | null;
+/** An eval value: a (multi)value, a number, a Boolean of a comparison or test, or null. */
+export type EvalValue = string[] | number | boolean | null;
+
+function nonEmpty(values: string[]): string[] | null {
+  return values.length > 0 ? values : null;
+}
+
+function textOf(value: EvalValue): string | null {
+  if (value === null || typeof value === 'boolean') return null;
+  return typeof value === 'number' ? String(value) : (value[0] ?? null);
+}
 
 /**
- * Evaluates the where-clause eval riskgate writes: AND/OR/NOT, isnotnull, isnull, mvfind, mvindex, spath(_raw, path),
- * string literals and field references (multivalue fields are arrays).
+ * Evaluates the eval riskgate writes: AND/OR/NOT, `=` and `!=` (null when a side is null), isnotnull, isnull,
+ * mvfind, mvindex, mvappend, coalesce, if, null(), spath(_raw, path), string and number literals, and field
+ * references (multivalue fields are arrays).
  */
-export function whereMatches(text: string, event: JsonObject, read: FieldReader, spath: (path: string) => string[]): boolean {
+export function evalExpression(text: string, event: JsonObject, read: FieldReader, spath: (path: string) => string[]): EvalValue {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
   const isWord = (v: string) => peek()?.t === 'word' && peek()?.v === v;
+  const isSym = (v: string) => peek()?.t === 'sym' && peek()?.v === v;
   const expect = (v: string) => {
     const token = tokens[pos++];
-    if (token?.v !== v) throw new Error(`expected ${v} at token ${pos}`);
+    if (token?.v !== v) throw new Error(`expected ${v} at token ${pos} of ${text}`);
   };
   const orExpr = (): EvalValue => {
     let value = andExpr();
@@ -129,17 +150,60 @@ export function whereMatches(text: string, event: JsonObject, read: FieldReader,
       pos++;
       return notExpr() !== true;
     }
-    return primary();
+    return comparison();
+  };
+  const comparison = (): EvalValue => {
+    const left = primary();
+    if (!isSym('=') && !isSym('!=')) return left;
+    const negated = tokens[pos++]!.v === '!=';
+    const right = primary();
+    const [a, b] = [textOf(left), textOf(right)];
+    if (a === null || b === null) return null;
+    return (a === b) !== negated;
   };
   const args = (): EvalValue[] => {
     expect('(');
     const out: EvalValue[] = [];
-    while (!(peek()?.t === 'sym' && peek()?.v === ')')) {
+    while (!isSym(')')) {
       out.push(orExpr());
-      if (peek()?.v === ',') pos++;
+      if (isSym(',')) pos++;
     }
     expect(')');
     return out;
+  };
+  const call = (name: string): EvalValue => {
+    if (name === 'spath') {
+      const [, path] = args();
+      return nonEmpty(spath((path as string[])[0]!));
+    }
+    const a = args();
+    switch (name) {
+      case 'isnotnull':
+        return a[0] !== null;
+      case 'isnull':
+        return a[0] === null;
+      case 'null':
+        return null;
+      case 'if':
+        return a[0] === true ? a[1]! : a[2]!;
+      case 'coalesce':
+        return a.find((v) => v !== null) ?? null;
+      case 'mvappend':
+        return nonEmpty(a.flatMap((v) => (v === null || typeof v === 'boolean' ? [] : typeof v === 'number' ? [String(v)] : v)));
+      case 'mvindex': {
+        const item = (a[0] as string[] | null)?.[a[1] as number];
+        return item === undefined ? null : [item];
+      }
+      case 'mvfind': {
+        const list = a[0] as string[] | null;
+        if (!list) return null;
+        const re = new RegExp((a[1] as string[])[0]!);
+        const index = list.findIndex((v) => re.test(v));
+        return index < 0 ? null : index;
+      }
+      default:
+        throw new Error(`unsupported eval function ${name}`);
+    }
   };
   const primary = (): EvalValue => {
     const token = tokens[pos++]!;
@@ -151,38 +215,50 @@ export function whereMatches(text: string, event: JsonObject, read: FieldReader,
     if (token.t === 'string') return [token.v];
     if (token.t === 'field') return nonEmpty(read(event, token.v));
     if (/^\d+$/.test(token.v)) return Number(token.v);
-    if (peek()?.t === 'sym' && peek()?.v === '(') {
-      if (token.v === 'spath') {
-        const [, path] = args();
-        return nonEmpty(spath((path as string[])[0]!));
-      }
-      const a = args();
-      switch (token.v) {
-        case 'isnotnull':
-          return a[0] !== null;
-        case 'isnull':
-          return a[0] === null;
-        case 'mvindex': {
-          const list = a[0] as string[] | null;
-          const item = list?.[a[1] as number];
-          return item === undefined ? null : [item];
-        }
-        case 'mvfind': {
-          const list = a[0] as string[] | null;
-          if (!list) return null;
-          const re = new RegExp((a[1] as string[])[0]!);
-          const index = list.findIndex((v) => re.test(v));
-          return index < 0 ? null : index;
-        }
-        default:
-          throw new Error(`unsupported eval function ${token.v}`);
-      }
-    }
+    if (isSym('(')) return call(token.v);
     return nonEmpty(read(event, token.v));
   };
-  return orExpr() === true;
+  const value = orExpr();
+  if (pos !== tokens.length) throw new Error(`unparsed eval text after token ${pos}: ${text}`);
+  return value;
 }
 
-function nonEmpty(values: string[]): string[] | null {
-  return values.length > 0 ? values : null;
+/** A where clause: the rows whose expression is true. */
+export function whereMatches(text: string, event: JsonObject, read: FieldReader, spath: (path: string) => string[]): boolean {
+  return evalExpression(text, event, read, spath) === true;
+}
+
+/** The value an eval stage stores: numbers and strings as field values; null (and Booleans, which eval refuses) store nothing. */
+export function storedValues(value: EvalValue): string[] {
+  if (value === null || typeof value === 'boolean') return [];
+  return typeof value === 'number' ? [String(value)] : value;
+}
+
+/** The names Splunk's JSON extraction gives the event's fields (`a.b`, `list{}.c`), each once. */
+export function extractedFieldNames(event: JsonValue): string[] {
+  const names = new Set<string>();
+  const walk = (value: JsonValue, name: string): void => {
+    if (Array.isArray(value)) value.forEach((item) => walk(item, `${name}{}`));
+    else if (isJsonObject(value)) for (const [key, child] of Object.entries(value)) walk(child, name === '' ? key : `${name}.${key}`);
+    else if (value !== null && name !== '') names.add(name);
+  };
+  walk(event, '');
+  return [...names];
+}
+
+/** The fields a foreach wildcard field list names in this event (`*` matches any characters; field names are case-sensitive). */
+export function foreachFields(pattern: string, event: JsonObject): string[] {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return extractedFieldNames(event).filter((name) => re.test(name));
+}
+
+/** `spath(_raw, path)` over the event: scalars as text, objects and arrays as their JSON, `{}` steps through arrays. */
+export function spathValues(event: JsonObject, path: string): string[] {
+  let values: JsonValue[] = [event];
+  for (const part of path.split('.')) {
+    const key = part.replace(/\{\}$/, '');
+    values = values.flatMap((v) => (isJsonObject(v) && key in v ? [v[key]!] : []));
+    if (part.endsWith('{}')) values = values.flatMap((v) => (Array.isArray(v) ? v : []));
+  }
+  return values.filter((v) => v !== null).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
 }

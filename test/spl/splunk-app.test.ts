@@ -161,7 +161,13 @@ describe('the denied-requests report', () => {
     // the capture's denials by another webhook are not.
     const plan = planSearch(RULES.find((r) => r.id === 'kubernetes-node-port-creation') as RequestRule, POLICY);
     const selected = fixtureAuditEvents().filter(({ event }) => searchMatches(base, event, eventFieldReader(plan)));
-    expect(selected.map((e) => e.where)).toEqual([8, 12, 13, 17].map((n) => `riskgate-v1.32/audit.log.jsonl:${n}`).concat('synthetic/daemonset-patches.jsonl:4'));
+    // patches-v1.32: every patch, replace and apply riskgate denied there (its README lists them), none it let through.
+    const patchDenials = [4, 6, 8, 12, 17, 25, 29, 33, 44, 48, 52, 56, 58, 62, 64, 68, 72, 74, 76];
+    expect(selected.map((e) => e.where)).toEqual([
+      ...[8, 12, 13, 17].map((n) => `riskgate-v1.32/audit.log.jsonl:${n}`),
+      ...patchDenials.map((n) => `patches-v1.32/audit.log.jsonl:${n}`),
+      'synthetic/daemonset-patches.jsonl:4',
+    ]);
   });
 
   test('agrees with replay: the requests it lists are those replay shows with admission_decision deny, and not the not-judged ones', async () => {
