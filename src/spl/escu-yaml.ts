@@ -2,14 +2,7 @@
 import { stringify } from 'yaml';
 import type { Rule } from '../rules/rule.js';
 import type { RuleSearch } from './to-spl.js';
-import {
-  AUDIT_HOW_TO_IMPLEMENT,
-  ESCU_PRODUCTS,
-  EXTENSION_CONTENT,
-  KUBERNETES_AUDIT_REFERENCE,
-  METRICS_HOW_TO_IMPLEMENT,
-  SEED_TEST_DATA,
-} from './escu-content.js';
+import { ESCU_PRODUCTS, EXTENSION_CONTENT, KUBERNETES_AUDIT_REFERENCE, SEED_TEST_DATA, howToImplementOf } from './escu-content.js';
 import { ruleUuid } from './rule-uuid.js';
 
 export interface GeneratedFile {
@@ -75,7 +68,7 @@ export function escuDetection(search: RuleSearch): Record<string, unknown> {
     description: rule.description,
     data_source: isAudit ? ['Kubernetes Audit'] : [],
     search: search.search,
-    how_to_implement: isAudit ? AUDIT_HOW_TO_IMPLEMENT : METRICS_HOW_TO_IMPLEMENT,
+    how_to_implement: howToImplementOf(rule),
     known_false_positives: 'Administrators and deployment pipelines doing this on purpose; exempt them in the riskgate policy and export again.',
     references: [rule.escu.url, ...(isAudit ? [KUBERNETES_AUDIT_REFERENCE] : [])],
     drilldown_searches: drilldowns(rule.risk.riskObjects[0]?.field ?? 'user'),

@@ -2,7 +2,7 @@
 import type { Rule } from '../rules/rule.js';
 import type { ConfStanza, JsonLike } from './conf-file.js';
 import { confJson } from './conf-file.js';
-import { AUDIT_HOW_TO_IMPLEMENT, ESCU_PRODUCTS, METRICS_HOW_TO_IMPLEMENT } from './escu-content.js';
+import { ESCU_PRODUCTS, howToImplementOf } from './escu-content.js';
 import { detectionIdentity } from './escu-yaml.js';
 import type { RuleSearch } from './to-spl.js';
 import { DENIED_REQUESTS_NAME, deniedRequestsSearch } from './denied-requests-search.js';
@@ -54,7 +54,7 @@ export function detectionStanza(search: RuleSearch): ConfStanza {
       ['action.escu.mappings', confJson(mappings)],
       ['action.escu.data_models', '[]'],
       ['action.escu.eli5', rule.description],
-      ['action.escu.how_to_implement', rule.type === 'request' ? AUDIT_HOW_TO_IMPLEMENT : METRICS_HOW_TO_IMPLEMENT],
+      ['action.escu.how_to_implement', howToImplementOf(rule)],
       ['action.escu.known_false_positives', 'Administrators and deployment pipelines doing this on purpose.'],
       ['action.escu.creation_date', date],
       ['action.escu.modification_date', date],

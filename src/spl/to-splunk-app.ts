@@ -4,7 +4,7 @@ import { RISKGATE_APP_LABEL } from '../rules/search-name.js';
 import type { ConfStanza } from './conf-file.js';
 import { confJson, renderConf } from './conf-file.js';
 import { DENIED_REQUESTS_FILTER, DENIED_REQUESTS_NAME } from './denied-requests-search.js';
-import { ANALYTIC_STORIES, AUDIT_HOW_TO_IMPLEMENT, FILTER_MACRO_DESCRIPTION, KUBE_AUDIT_MACRO, KUBERNETES_METRICS_MACRO, METRICS_HOW_TO_IMPLEMENT } from './escu-content.js';
+import { ANALYTIC_STORIES, FILTER_MACRO_DESCRIPTION, KUBE_AUDIT_MACRO, KUBERNETES_METRICS_MACRO, howToImplementOf } from './escu-content.js';
 import type { GeneratedFile } from './escu-yaml.js';
 import { deniedRequestsStanza, detectionStanza, mappingsOf } from './savedsearch-stanza.js';
 import { filterMacroName } from '../rules/search-name.js';
@@ -83,7 +83,7 @@ function analyticStoriesConf(searches: readonly RuleSearch[], options: SplunkApp
       ['asset_type', 'Kubernetes'],
       ['confidence', 'medium'],
       ['explanation', s.rule.description],
-      ['how_to_implement', s.rule.type === 'request' ? AUDIT_HOW_TO_IMPLEMENT : METRICS_HOW_TO_IMPLEMENT],
+      ['how_to_implement', howToImplementOf(s.rule)],
       ['annotations', confJson(mappingsOf(s.rule))],
       ['known_false_positives', 'Administrators and deployment pipelines doing this on purpose.'],
       ['providing_technologies', 'null'],

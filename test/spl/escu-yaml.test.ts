@@ -46,7 +46,10 @@ describe('ESCU YAML export', () => {
     expect(ruleUuid('kubernetes-node-port-update')).toBe('84889077-78f3-5754-a50f-bec374ce70de');
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
     const update = parsed.get('kubernetes_node_port_update.yml')!;
-    expect(update).toMatchObject({ id: '84889077-78f3-5754-a50f-bec374ce70de', version: 1, status: 'experimental', tests: [] });
+    // Version 2: the update searches read the stored result and riskgate's annotations (issue 13).
+    expect(update).toMatchObject({ id: '84889077-78f3-5754-a50f-bec374ce70de', version: 2, date: '2026-12-03', status: 'experimental', tests: [] });
+    expect(update['how_to_implement']).toContain('level RequestResponse (responseObject)');
+    expect(parsed.get('kubernetes_node_port_creation.yml')!['how_to_implement']).not.toContain('responseObject');
   });
 
   test.each(FILES.map((f) => [f.path] as const))('%s passes contentctl-style checks: rba fields and message tokens in the search, filter macro last', (path) => {
