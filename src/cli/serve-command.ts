@@ -1,6 +1,7 @@
-// `riskgate serve`: the HTTPS admission webhook; options here, wiring in serve-runtime.ts, extensions in serve-extensions.ts.
+// `riskgate serve`: the HTTPS admission webhook; options here (the cluster audit's too), wiring in serve-runtime.ts, extensions in serve-extensions.ts.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { parseDuration } from '../engine/metric-options.js';
 import { serveExtensions } from './serve-extensions.js';
 import type { ServeOptions } from './serve-extension.js';
 
@@ -9,6 +10,24 @@ export const DEFAULT_PORT = 8443;
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function duration(value: string): number {
+  const ms = (() => {
+    try {
+      return parseDuration(value, 'duration');
+    } catch {
+      throw new InvalidArgumentError('must be a duration: a whole number with s, m, h or d (e.g. 1h)');
+    }
+  })();
+  if (ms < 10_000) throw new InvalidArgumentError('must be at least 10s');
+  return ms;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
 }
 
@@ -50,7 +69,12 @@ export function registerServeCommand(program: Command): void {
     .option('--certs-dir <dir>', 'without --tls-cert: where the self-signed dev CA and certificate are made and reused', 'certs')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing (endpoint removal) before draining', seconds, 0)
-    .option('--drain-timeout <seconds>', 'then, how long in-flight reviews may take before connections are cut', seconds, 25);
+    .option('--drain-timeout <seconds>', 'then, how long in-flight reviews may take before connections are cut', seconds, 25)
+    .option('--namespace <ns>', 'riskgate\'s own namespace: its Service and Secret (--manage-certs) and the audit Lease (default: the pod\'s own)')
+    .option('--audit-interval <duration>', 'audit the live objects this often (e.g. 1h) in the replica holding the Lease, and write PolicyReports (off by default)', duration)
+    .option('--audit-lease <name>', 'with --audit-interval: the coordination.k8s.io Lease the replicas elect the auditing one with', 'riskgate-audit')
+    .option('--audit-lease-duration <seconds>', 'with --audit-interval: how long the Lease holds without renewal before another replica takes over', seconds, 15)
+    .option('--audit-max-results <n>', 'with --audit-interval: results per PolicyReport at most, the most pressing first (its summary counts all)', positiveInteger, 1000);
   for (const extension of serveExtensions) extension.addOptions?.(command);
   command.action(serve);
 }

@@ -23,6 +23,13 @@ export interface ServeOptions {
   drainTimeout: number;
   /** Seconds to keep serving after SIGTERM with readiness false, before refusing connections. */
   shutdownDelay?: number;
+  /** riskgate's own namespace (default: the pod's own): the Service and Secret of --manage-certs, the audit Lease. */
+  namespace?: string;
+  /** Milliseconds between cluster audits in the leader replica; absent: no audit. */
+  auditInterval?: number;
+  auditLease?: string;
+  auditLeaseDuration?: number;
+  auditMaxResults?: number;
   [option: string]: unknown;
 }
 

@@ -1,4 +1,4 @@
-// Wires `riskgate serve`: logger, policy store, TLS (files or dev certs), extensions, sinks, the HTTPS webhook, and shutdown.
+// Wires `riskgate serve`: logger, policy store, TLS (files or dev certs), extensions, sinks, the HTTPS webhook, the cluster audit, and shutdown.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
 import type { DestinationStream, Level } from 'pino';
@@ -100,6 +100,22 @@ function contextFor(options: ServeOptions, logger: Logger, rules: readonly Rule[
   };
 }
 
+/** `--audit-interval`: the leader replica's audit and PolicyReports (its code loads only when asked for). */
+async function startAudit(options: ServeOptions, logger: Logger, rules: readonly Rule[], store: PolicyStore): Promise<{ stop(): Promise<void> } | undefined> {
+  if (options.auditInterval === undefined) return undefined;
+  const { startClusterAudit } = await import('../cluster-audit/audit-schedule.js');
+  return startClusterAudit(
+    {
+      intervalMs: options.auditInterval,
+      leaseName: options.auditLease ?? 'riskgate-audit',
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      leaseDurationSeconds: options.auditLeaseDuration ?? 15,
+      maxResults: options.auditMaxResults ?? 1000,
+    },
+    { logger, rules, policy: () => store.current(), onPolicyChange: (listener) => store.onChange(listener) },
+  );
+}
+
 async function runShutdownTasks(reg: Registrations, logger: Logger): Promise<void> {
   for (const { name, task } of [...reg.shutdown].reverse()) {
     try {
@@ -126,6 +142,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
     logger.debug({ extension: extension.name }, 'starting serve extension');
     await extension.start?.(context);
   }
+  const audit = await startAudit(options, logger, rules, store);
   const { app, sink } = createApp({ rules, policy: () => store.current(), sinks: reg.sinks, observers: reg.observers, logger, lifecycle, ...(deps.clock ? { clock: deps.clock } : {}) });
   reg.sink = sink;
   const server = createWebhookServer(app, tls.current());
@@ -139,6 +156,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   } catch (error) {
     store.close();
     reloader.close();
+    await audit?.stop();
     throw new RiskgateError('LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -159,6 +177,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
       }
       logger.info({ reason }, 'draining: no new connections, finishing in-flight reviews');
       await drain(server, options.drainTimeout * 1000);
+      await audit?.stop();
       await runShutdownTasks(reg, logger);
       store.close();
       reloader.close();

@@ -1,7 +1,7 @@
 // The cluster and credentials, found as kubectl finds them: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the pod's service account.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { systemErrorText } from '../check/system-error-text.js';
 import { RiskgateError } from '../riskgate-error.js';
@@ -47,15 +47,19 @@ function fromFile(file: string, how: string): { config: KubeConfig; from: string
 
 function locate(options: CredentialOptions, env: CredentialEnvironment): { config: KubeConfig; from: string } {
   if (options.kubeconfig) return fromFile(options.kubeconfig, '--kubeconfig');
-  const variable = env.kubeconfigVariable?.trim();
-  if (variable) {
-    const config = new KubeConfig();
-    try {
-      config.loadFromDefault();
-    } catch (error) {
-      throw new RiskgateError('KUBECONFIG_UNREADABLE', `cannot read the kubeconfig in $KUBECONFIG (${variable}): ${systemErrorText(error)}`);
+  const files = (env.kubeconfigVariable ?? '').split(delimiter).filter((f) => f.trim() !== '');
+  if (files.length > 0) {
+    // As kubectl: the files of $KUBECONFIG merged, the first one's current context winning.
+    const { config } = fromFile(files[0]!, '$KUBECONFIG');
+    for (const file of files.slice(1)) {
+      try {
+        config.mergeConfig(fromFile(file, '$KUBECONFIG').config, !!config.currentContext);
+      } catch (error) {
+        if (error instanceof RiskgateError) throw error;
+        throw new RiskgateError('KUBECONFIG_UNREADABLE', `cannot merge the kubeconfig ${file} ($KUBECONFIG): ${(error as Error).message}`);
+      }
     }
-    return { config, from: variable };
+    return { config, from: files.join(delimiter) };
   }
   const home = join(env.home, '.kube', 'config');
   if (env.exists(home)) return fromFile(home, '~/.kube/config');

@@ -27,7 +27,6 @@ export const manageCertsExtension: ServeExtension = {
     command
       .option('--manage-certs', 'in a cluster: create and renew the TLS Secret and patch the webhook caBundle (needs --service)')
       .option('--service <name>', 'with --manage-certs: the Service the API server calls riskgate through')
-      .option('--namespace <ns>', 'with --manage-certs: namespace of the Service and Secret (default: the pod\'s own)')
       .option('--webhook-config <name>', 'with --manage-certs: the ValidatingWebhookConfiguration to patch', 'riskgate')
       .option('--secret <name>', 'with --manage-certs: the TLS Secret to keep the CA and certificate in (default: <service>-tls)')
       .option('--cert-validity-days <days>', 'with --manage-certs: validity of each issued CA and certificate', positive, 365)
