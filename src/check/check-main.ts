@@ -1,4 +1,6 @@
 // Wiring of `riskgate check`: reads the policy and the manifests, runs the check, writes the report, returns the exit code.
+import { parseRfc3339 } from '../engine/exemption-blocks.js';
+import { expiryNotices, noticeText } from '../engine/policy-expiry.js';
 import { checkUser } from '../request/from-manifest.js';
 import type { ManifestOperation } from '../request/from-manifest.js';
 import { RiskgateError } from '../riskgate-error.js';
@@ -20,6 +22,8 @@ export interface CheckOptions {
   output: OutputFormat;
   out?: string;
   failOn: FailOn;
+  /** RFC 3339: judge exemption blocks as at this instant (default: now). */
+  at?: string;
 }
 
 export interface CheckIo {
@@ -37,12 +41,15 @@ function threadsOverride(): number | undefined {
 /** Runs one check; RiskgateErrors (bad policy, unwritable --out) propagate for the command to print. */
 export async function checkMain(paths: readonly string[], options: CheckOptions, io: CheckIo): Promise<0 | 1 | 2> {
   const policy = loadPolicy(options.policy);
+  const at = options.at === undefined ? new Date() : parseRfc3339(options.at)!;
+  for (const notice of expiryNotices(policy, at)) io.stderr(`riskgate check: warning: ${noticeText(notice, at)}\n`);
   const read = await readManifestInputs(paths, io.stdin);
   const inputs = await parseInputsInParallel(read, threadsOverride() ?? threadsFor(read.length));
   const report = runCheck(inputs, {
     rules: RULES,
     policy,
     toolVersion: toolVersion(),
+    now: at,
     settings: {
       operation: options.operation,
       namespace: options.namespace,
@@ -67,6 +74,7 @@ function usageProblem(options: Record<string, unknown>): string | undefined {
     if (typeof options[key] !== 'string' || (options[key] as string).trim() === '') return `--${key} must not be empty`;
   }
   if ((options['group'] as string[]).some((g) => g.trim() === '')) return '--group must not be empty';
+  if (options['at'] !== undefined && parseRfc3339(String(options['at'])) === undefined) return `--at ${JSON.stringify(options['at'])} is not an RFC 3339 time (e.g. 2026-12-01T00:00:00Z)`;
   return undefined;
 }
 

@@ -3,8 +3,10 @@ import type { ServeExtension } from './serve-extension.js';
 import { manageCertsExtension } from '../cluster/manage-certs-extension.js';
 import { riskEventsServeExtension } from '../sinks/risk-events-serve-extension.js';
 import { otlpServeExtension } from '../otlp/otlp-serve-extension.js';
+import { policyExpiryExtension } from '../policy/policy-expiry-extension.js';
 
 export const serveExtensions: ServeExtension[] = [];
 serveExtensions.push(manageCertsExtension);
 serveExtensions.push(riskEventsServeExtension);
 serveExtensions.push(otlpServeExtension);
+serveExtensions.push(policyExpiryExtension);

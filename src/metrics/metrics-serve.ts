@@ -1,12 +1,13 @@
-// `serve --metrics-port`: the metrics registry, fed by every review, with the serving certificate's expiry, on its own HTTP port.
+// `serve --metrics-port`: the metrics registry, fed by every review, with the serving certificate's expiry and the policy's next exemption end, on its own HTTP port.
 import type { ServeContext } from '../cli/serve-extension.js';
+import { nextExpiry } from '../engine/policy-expiry.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { expiryOf } from '../tls/certificate-lifetime.js';
 import { startMetricsServer } from './metrics-server.js';
 import { riskgateMetrics, type RiskgateMetrics } from './riskgate-metrics.js';
 
 export async function startMetrics(context: ServeContext, port: number): Promise<RiskgateMetrics> {
-  const metrics = riskgateMetrics({ certificateExpiry: () => expiryOf(context.tls.current().cert) });
+  const metrics = riskgateMetrics({ certificateExpiry: () => expiryOf(context.tls.current().cert), policyExpiry: () => nextExpiry(context.policy(), new Date()) });
   context.addReviewObserver(metrics.reviews);
   let server;
   try {

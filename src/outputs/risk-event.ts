@@ -34,6 +34,8 @@ export interface RiskEvent {
   admission_action?: string;
   /** Replay only, with `not-judged`: the webhook the API server failed to call. */
   unreachable_webhook?: string;
+  /** Replay only, with `exempt`: the exemption the webhook named, its block's reason and end included. */
+  admission_exemption?: string;
 }
 
 function asList(value: string | string[] | undefined): string[] {

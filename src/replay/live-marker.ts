@@ -8,6 +8,8 @@ export interface LiveMarker {
   admission_action?: string;
   /** With `not-judged`: the webhook the API server failed to call. */
   unreachable_webhook?: string;
+  /** With `exempt`: the exemption the webhook named (with its block's reason and end), e.g. a block that has ended since. */
+  admission_exemption?: string;
 }
 
 /** `replayAction` is the policy's action now, or `exempt` for an exempted finding. */
@@ -15,5 +17,6 @@ export function liveMarker(admission: AdmissionTrace, ruleId: string, replayActi
   const live = liveActionOf(admission, ruleId);
   if (live === undefined || live === replayAction) return {};
   if (live === NOT_JUDGED && admission.failedWebhook) return { admission_action: live, unreachable_webhook: admission.failedWebhook.name };
-  return { admission_action: live };
+  const exemption = live === 'exempt' ? admission.rules.get(ruleId)?.exempted : undefined;
+  return exemption !== undefined ? { admission_action: live, admission_exemption: exemption } : { admission_action: live };
 }

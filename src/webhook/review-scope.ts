@@ -1,5 +1,5 @@
 // Which rules a webhook path answers for: all of them, only deny rules (enforce, Fail) or only warn/record rules (observe, Ignore).
-import type { Policy, RulePolicy } from '../engine/policy.js';
+import type { Action, Policy, RulePolicy } from '../engine/policy.js';
 import { ENFORCE_WEBHOOK, OBSERVE_WEBHOOK, VALIDATE_PATH } from '../kubernetes/webhook-names.js';
 
 export type ReviewScope = 'all' | 'enforce' | 'observe';
@@ -10,15 +10,22 @@ export const SCOPE_PATHS: ReadonlyArray<{ path: string; scope: ReviewScope }> = 
   { path: OBSERVE_WEBHOOK.path, scope: 'observe' },
 ];
 
-function inScope(rule: RulePolicy, scope: ReviewScope): boolean {
+function inScope(action: Action, scope: ReviewScope): boolean {
   if (scope === 'all') return true;
-  return scope === 'enforce' ? rule.action === 'deny' : rule.action === 'warn' || rule.action === 'record';
+  return scope === 'enforce' ? action === 'deny' : action === 'warn' || action === 'record';
+}
+
+/** The rule with every action outside the scope `off`: its own and those of its namespaceActions (first match still wins). */
+function scopedRule(rule: RulePolicy, scope: ReviewScope): RulePolicy {
+  const scoped = (action: Action): Action => (inScope(action, scope) ? action : 'off');
+  return { ...rule, action: scoped(rule.action), namespaceActions: rule.namespaceActions.map((n) => ({ ...n, action: scoped(n.action) })) };
 }
 
 const cache = new WeakMap<Policy, Map<ReviewScope, Policy>>();
 
 /**
- * The policy as one webhook entry sees it: rules outside the scope are `off`. A finding (and its exemption) is therefore
+ * The policy as one webhook entry sees it: actions outside the scope are `off` (per namespace too: a rule may deny in
+ * prod-* and record elsewhere). A finding (and its exemption) is therefore
  * answered and recorded by exactly one of the enforce/observe pair. Cached per policy object: reloads build a new one.
  */
 export function scopedPolicy(policy: Policy, scope: ReviewScope): Policy {
@@ -28,7 +35,7 @@ export function scopedPolicy(policy: Policy, scope: ReviewScope): Policy {
   let scoped = byScope.get(scope);
   if (!scoped) {
     const rules = new Map<string, RulePolicy>();
-    for (const [id, rule] of policy.rules) rules.set(id, inScope(rule, scope) ? rule : { ...rule, action: 'off' });
+    for (const [id, rule] of policy.rules) rules.set(id, scopedRule(rule, scope));
     scoped = { ...policy, rules };
     byScope.set(scope, scoped);
   }

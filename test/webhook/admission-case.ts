@@ -28,6 +28,8 @@ export interface AdmissionCase {
   body: unknown;
   path: string;
   policy?: string;
+  /** The webhook's clock for this case (RFC 3339), for exemption blocks that end; absent: the real time. */
+  now?: string;
   expect: ExpectedAnswer;
 }
 
@@ -38,10 +40,11 @@ interface RawCase {
   unset?: string[];
   path?: string;
   policy?: string;
+  now?: string;
   expect: ExpectedAnswer;
 }
 
-const CASE_KEYS = ['name', 'review', 'set', 'unset', 'path', 'policy', 'expect'];
+const CASE_KEYS = ['name', 'review', 'set', 'unset', 'path', 'policy', 'now', 'expect'];
 const EXPECT_KEYS = ['apiVersion', 'allowed', 'status', 'message', 'warnings', 'auditAnnotations', 'recorded'];
 
 function checkKeys(where: string, value: object, allowed: string[]): void {
@@ -86,6 +89,7 @@ export function loadAdmissionCases(): AdmissionCase[] {
       checkKeys(`${where} expect`, raw.expect, EXPECT_KEYS);
       const c: AdmissionCase = { file, name: raw.name, body: bodyOf(raw, where), path: raw.path ?? '/validate', expect: raw.expect };
       if (raw.policy !== undefined) c.policy = raw.policy;
+      if (raw.now !== undefined) c.now = raw.now;
       return c;
     });
   });

@@ -13,10 +13,12 @@ import type { RunningTestServer } from './tls-harness.js';
 const cases = loadAdmissionCases();
 const sink = new MemorySink();
 let policy: Policy = defaultPolicy(RULES);
+let now: Date | undefined;
 let running: RunningTestServer;
 
 beforeAll(async () => {
-  running = await startTestServer({ rules: RULES, policy: () => policy, sinks: [sink], logger: testLogger().logger }, makeTestPki());
+  const clock = () => now ?? new Date();
+  running = await startTestServer({ rules: RULES, policy: () => policy, sinks: [sink], logger: testLogger().logger, clock }, makeTestPki());
 });
 afterAll(() => running.close());
 
@@ -43,6 +45,7 @@ test('the case folder holds cases', () => {
 describe.each([...new Set(cases.map((c) => c.file))])('%s', (file) => {
   test.each(cases.filter((c) => c.file === file).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     policy = c.policy === undefined ? defaultPolicy(RULES) : parsePolicy(c.policy, `${c.file}:policy`, RULES);
+    now = c.now === undefined ? undefined : new Date(c.now);
     sink.events.length = 0;
     const answer = await running.client.postJson(c.path, c.body);
     expect(answer.status).toBe(200);
