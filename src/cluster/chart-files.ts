@@ -1,8 +1,9 @@
-// Derives the chart's generated files from the rule catalog: files/rules.json (webhook rules per rule) and values.schema.json.
+// Derives the chart's generated files: files/rules.json (webhook rules per rule) and values.schema.json from the rule catalog, crds/ from the PolicyReport CRDs.
 import type { Rule } from '../rules/rule.js';
 import { ruleCel } from '../cel/rule-cel.js';
 import { ACTIONS, METRIC_ACTIONS } from '../engine/policy.js';
 import { ALL_EXEMPTIONS, METRIC_EXEMPTIONS, REQUEST_EXEMPTIONS } from '../engine/policy-file.js';
+import { policyReportCrdFiles } from './policy-report-crds.js';
 import { valuesSchemaSkeleton } from './values-schema.js';
 
 /** One request rule in the vocabulary of a ValidatingWebhookConfiguration rule, with its matchCondition expression. */
@@ -19,6 +20,8 @@ export interface ChartRule {
 }
 
 export const GENERATED_NOTE = 'Generated from src/rules/catalog.ts by `bash tools/generate-chart.sh`; do not edit (a test regenerates and compares).';
+
+export const CRD_NOTE = 'Generated from src/cluster/policy-report-crds.ts by `bash tools/generate-chart.sh`; do not edit (a test regenerates and compares).';
 
 /** Every request rule with its webhook match and matchCondition; metric rules have none (they never reach the webhook). */
 export function chartRules(rules: readonly Rule[]): ChartRule[] {
@@ -93,5 +96,6 @@ export function chartFiles(rules: readonly Rule[]): Record<string, string> {
   return {
     'files/rules.json': `${JSON.stringify({ $comment: GENERATED_NOTE, rules: chartRules(rules) }, null, 2)}\n`,
     'values.schema.json': `${JSON.stringify(valuesSchema(rules), null, 2)}\n`,
+    ...Object.fromEntries(Object.entries(policyReportCrdFiles(CRD_NOTE)).map(([file, text]) => [`crds/${file}`, text])),
   };
 }

@@ -119,6 +119,10 @@ export function valuesSchemaSkeleton(): Json {
       metrics: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
       eventSink: strict({ enabled: { type: 'boolean' }, actions: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['deny', 'warn'] } } }),
       auditor: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
+      audit: strict({
+        interval: { type: 'string', pattern: '^$|^[0-9]+(s|m|h|d)$', description: 'serve --audit-interval, e.g. 1h; empty: no cluster audit' },
+        maxResults: { type: 'integer', minimum: 1, description: 'results per PolicyReport at most (serve --audit-max-results)' },
+      }),
       hec: hecSchema(),
       otlp: otlpSchema(),
     },

@@ -153,6 +153,14 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
       '/pods:get',
       'authentication.k8s.io/tokenreviews:create',
       'authorization.k8s.io/subjectaccessreviews:create',
+      '/services:list',
+      'apps/daemonsets:list',
+      'wgpolicyk8s.io/policyreports:list,create',
+      'wgpolicyk8s.io/clusterpolicyreports:list,create',
+      'wgpolicyk8s.io/policyreports:get,update,delete',
+      'wgpolicyk8s.io/clusterpolicyreports:get,update,delete',
+      'coordination.k8s.io/leases:get,update',
+      'coordination.k8s.io/leases:create',
     ]);
     // Events are shared by object name across namespaces, and the Pod of any exec may be looked up: those are not by name.
     const anyName = new Set(['/events', '/pods']);
@@ -190,16 +198,16 @@ describe('certificate modes', () => {
     const args: string[] = podSpec(objects).containers[0].args;
     expect(args).toEqual(expect.arrayContaining(['--manage-certs', '--service=riskgate', '--namespace=riskgate', '--webhook-config=riskgate', '--secret=riskgate-tls']));
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-    const role = find(objects, 'Role') as Obj;
+    const role = find(objects, 'Role', 'riskgate') as Obj;
     expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['riskgate-tls'], verbs: ['get', 'update'] });
-    expect((find(objects, 'ClusterRole') as Obj).rules).toEqual([
+    expect((find(objects, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], resourceNames: ['riskgate'], verbs: ['get', 'patch'] },
     ]);
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
-  test('cert-manager: Certificate for the four Service names, CA issuer chain, cainjector annotation, no riskgate RBAC', () => {
-    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')] }));
+  test('cert-manager: Certificate for the four Service names, CA issuer chain, cainjector annotation, no riskgate RBAC (cluster audit off)', () => {
+    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval='] }));
     const certificate = find(objects, 'Certificate', 'riskgate-tls') as Obj;
     expect(certificate.spec.dnsNames).toEqual(['riskgate', 'riskgate.riskgate', 'riskgate.riskgate.svc', 'riskgate.riskgate.svc.cluster.local']);
     expect(certificate.spec.usages).toContain('server auth');

@@ -173,3 +173,30 @@ rules:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The cluster audit's list rules: every resource a rule of files/rules.json checks on CREATE (subresources aside), one
+rule per API group, verb list only (the audit pages through LIST; it never gets or watches one object).
+*/}}
+{{- define "riskgate.auditListRules" -}}
+{{- $catalog := .Files.Get "files/rules.json" | fromJson -}}
+{{- $byGroup := dict -}}
+{{- range $catalog.rules -}}
+{{- if has "CREATE" .operations -}}
+{{- $resources := list -}}
+{{- range .resources -}}
+{{- if not (contains "/" .) -}}
+{{- $resources = append $resources . -}}
+{{- end -}}
+{{- end -}}
+{{- range .apiGroups -}}
+{{- $_ := set $byGroup . (concat (get $byGroup . | default list) $resources | uniq) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $group := keys $byGroup | sortAlpha }}
+- apiGroups: [{{ $group | quote }}]
+  resources: {{ toJson (get $byGroup $group | sortAlpha) }}
+  verbs: ["list"]
+{{- end }}
+{{- end -}}
