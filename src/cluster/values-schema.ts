@@ -118,7 +118,12 @@ export function valuesSchemaSkeleton(): Json {
       }),
       metrics: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
       eventSink: strict({ enabled: { type: 'boolean' }, actions: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['deny', 'warn'] } } }),
-      auditor: strict({ enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1024, maximum: 65535 } }),
+      auditor: strict({
+        enabled: { type: 'boolean' },
+        port: { type: 'integer', minimum: 1024, maximum: 65535 },
+        fleetView: { type: 'boolean', description: "the page and API show every replica's events (serve --auditor-peers-service)" },
+        peerTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, description: 'serve --auditor-peer-timeout: how long the page waits for the other replicas' },
+      }),
       audit: strict({
         interval: { type: 'string', pattern: '^$|^[0-9]+(s|m|h|d)$', description: 'serve --audit-interval, e.g. 1h; empty: no cluster audit' },
         maxResults: { type: 'integer', minimum: 1, description: 'results per PolicyReport at most (serve --audit-max-results)' },

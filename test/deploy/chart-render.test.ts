@@ -153,6 +153,7 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
       '/pods:get',
       'authentication.k8s.io/tokenreviews:create',
       'authorization.k8s.io/subjectaccessreviews:create',
+      'discovery.k8s.io/endpointslices:list',
       '/services:list',
       'apps/daemonsets:list',
       'wgpolicyk8s.io/policyreports:list,create',
