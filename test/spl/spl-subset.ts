@@ -107,15 +107,22 @@ function nonEmpty(values: string[]): string[] | null {
   return values.length > 0 ? values : null;
 }
 
+/** Epoch seconds of a time text (`_time` is the event's requestReceivedTimestamp; strptime reads riskgate's `…+0000` form). */
+function secondsOf(text: string | null): number | null {
+  if (text === null) return null;
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : ms / 1000;
+}
+
 function textOf(value: EvalValue): string | null {
   if (value === null || typeof value === 'boolean') return null;
   return typeof value === 'number' ? String(value) : (value[0] ?? null);
 }
 
 /**
- * Evaluates the eval riskgate writes: AND/OR/NOT, `=` and `!=` (null when a side is null), isnotnull, isnull,
- * mvfind, mvindex, mvappend, coalesce, if, null(), spath(_raw, path), string and number literals, and field
- * references (multivalue fields are arrays).
+ * Evaluates the eval riskgate writes: AND/OR/NOT, `=` and `!=` (null when a side is null), `<` on numbers, isnotnull,
+ * isnull, mvfind, mvindex, mvappend, coalesce, if, null(), strptime, spath(_raw, path), string and number literals,
+ * `_time` (the request's time) and field references (multivalue fields are arrays).
  */
 export function evalExpression(text: string, event: JsonObject, read: FieldReader, spath: (path: string) => string[]): EvalValue {
   const tokens = tokenize(text);
@@ -154,6 +161,11 @@ export function evalExpression(text: string, event: JsonObject, read: FieldReade
   };
   const comparison = (): EvalValue => {
     const left = primary();
+    if (isWord('<')) {
+      pos++;
+      const right = primary();
+      return typeof left === 'number' && typeof right === 'number' ? left < right : null;
+    }
     if (!isSym('=') && !isSym('!=')) return left;
     const negated = tokens[pos++]!.v === '!=';
     const right = primary();
@@ -186,6 +198,8 @@ export function evalExpression(text: string, event: JsonObject, read: FieldReade
         return null;
       case 'if':
         return a[0] === true ? a[1]! : a[2]!;
+      case 'strptime':
+        return secondsOf(textOf(a[0]!));
       case 'coalesce':
         return a.find((v) => v !== null) ?? null;
       case 'mvappend':
@@ -216,6 +230,7 @@ export function evalExpression(text: string, event: JsonObject, read: FieldReade
     if (token.t === 'field') return nonEmpty(read(event, token.v));
     if (/^\d+$/.test(token.v)) return Number(token.v);
     if (isSym('(')) return call(token.v);
+    if (token.v === '_time') return secondsOf(textOf(nonEmpty(read(event, 'requestReceivedTimestamp'))));
     return nonEmpty(read(event, token.v));
   };
   const value = orExpr();
