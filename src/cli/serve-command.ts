@@ -21,7 +21,7 @@ function duration(value: string): number {
       throw new InvalidArgumentError('must be a duration: a whole number with s, m, h or d (e.g. 1h)');
     }
   })();
-  if (ms < 10_000) throw new InvalidArgumentError('must be at least 10s');
+  if (ms < 1000) throw new InvalidArgumentError('must be at least 1s');
   return ms;
 }
 
