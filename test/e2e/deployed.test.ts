@@ -83,6 +83,9 @@ const ALLOWED: string[][] = [
   ['patch', 'validatingwebhookconfigurations/riskgate'],
   ['create', 'tokenreviews.authentication.k8s.io'],
   ['create', 'subjectaccessreviews.authorization.k8s.io'],
+  // The cluster audit (audit.interval, on by default): it lists what the rules check and keeps its Lease.
+  ['list', 'services', '-A'],
+  ['update', 'leases.coordination.k8s.io/riskgate-audit', '-n', 'riskgate'],
 ];
 const REFUSED: string[][] = [
   ['list', 'secrets', '-n', 'riskgate'],
@@ -92,7 +95,7 @@ const REFUSED: string[][] = [
   ['patch', 'validatingwebhookconfigurations/other'],
   ['delete', 'validatingwebhookconfigurations/riskgate'],
   ['create', 'pods', '-n', 'riskgate'],
-  ['list', 'services', '-A'],
+  ['get', 'services', '-n', 'team-a'],
   ['create', 'events', '-n', 'team-a'],
 ];
 
