@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type BodyParser = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** body-parser's own error for a body over the limit, so the same 413 BODY_TOO_LARGE answer applies. */
-function tooLarge(limitBytes: number): Error {
+export function tooLarge(limitBytes: number): Error {
   return Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, statusCode: 413, expose: true, limit: limitBytes });
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Policy } from '../engine/policy.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import type { Rule } from '../rules/rule.js';
-import { refusingOversizedBodies } from './body-limit.js';
+import { admissionBodyReader, bodyBytesOf } from './admission-body.js';
 import type { BodyParser } from './body-limit.js';
 import type { InputRejection } from './input-error.js';
 import { emptyBody, errorBody, isDecodeError, rejectionOfDecodeError, rejectionOfParserError, unsupportedContentType } from './input-error.js';
@@ -30,7 +30,7 @@ export interface ValidateDeps {
   bodyLimitBytes: number;
 }
 
-/** body-parser's JSON parser: reads the body into `req.body`, or calls next with its error (too large, not JSON…). */
+/** A body reader in connect's shape: reads the body into `req.body`, or calls next with its error (too large, not JSON…). */
 export type { BodyParser };
 
 function notify(deps: ValidateDeps, call: (o: ReviewObserver) => void): void {
@@ -81,25 +81,14 @@ function logReview(logger: Logger, result: ReviewResult, durationMs: number): vo
   );
 }
 
-/** Size of each parsed body, recorded by the parser's verify hook (body-parser turns an empty body into {}). */
-const bodyBytes = new WeakMap<ServerResponse, number>();
-
-/** The one JSON parser of the three admission paths (3 MiB by default), for express routes and plain requests alike. */
+/** The one JSON reader of the three admission paths (3 MiB by default), for express routes and plain requests alike. */
 export function admissionBodyParser(limitBytes: number): BodyParser {
-  const json = express.json({
-    limit: limitBytes,
-    type: () => true,
-    strict: true,
-    verify: (_req, res, buf) => {
-      bodyBytes.set(res, buf.length);
-    },
-  }) as unknown as BodyParser;
-  return refusingOversizedBodies(json, limitBytes);
+  return admissionBodyReader(limitBytes);
 }
 
 /** Reviews a parsed body and answers it; `path` names the request in rejections. */
 export function answerReview(deps: ValidateDeps, scope: ReviewScope, path: string, body: unknown, res: ServerResponse): void {
-  if (!bodyBytes.get(res)) return reject(deps, res, emptyBody(path));
+  if (bodyBytesOf(res) === 0) return reject(deps, res, emptyBody(path));
   let result: ReviewResult;
   try {
     result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope });
