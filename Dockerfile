@@ -23,7 +23,8 @@ COPY --from=build /src/build/image/ /
 FROM scratch AS app-context
 COPY build/image/ /
 
-FROM app-${APP_FROM} AS app
+# (The ":-build" repeats the default for Podman/Buildah, which decide the stages to build before reading ARG defaults.)
+FROM app-${APP_FROM:-build} AS app
 
 # The runtime files: the node binary and the libraries ldd says it loads (glibc, libstdc++, libgcc), a passwd entry for uid
 # 1000, /tmp and the data directory. No shell, no package manager, no npm.

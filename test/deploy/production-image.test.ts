@@ -56,7 +56,7 @@ describe('Dockerfile', () => {
 
   test('the bundle comes from `npm run bundle`, run in the build (APP_FROM=build, the default) or in the work tree (APP_FROM=context)', () => {
     expect(instructions()).toContain('ARG APP_FROM=build');
-    expect(stages().find((s) => s.name === 'app')?.from).toBe('app-${APP_FROM}');
+    expect(stages().find((s) => s.name === 'app')?.from).toBe('app-${APP_FROM:-build}');
     const build = stage('build');
     expect(build.lines).toContain('RUN npm ci --ignore-scripts --no-audit --no-fund');
     expect(build.lines).toContain('RUN npm run build && npm run bundle');
