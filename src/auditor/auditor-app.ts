@@ -5,7 +5,10 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { Policy } from '../engine/policy.js';
 import { RiskgateError } from '../riskgate-error.js';
 import type { AccessDecision, Authenticator } from './authenticator.js';
+import { auditFindings } from './audit-findings.js';
+import type { AuditSection } from './audit-section-html.js';
 import { AUDITOR_CSS } from './auditor-css.js';
+import type { ClusterAuditSource } from './cluster-audit-reader.js';
 import { renderPage } from './auditor-page.js';
 import { eventsCsv, eventsJson } from './event-export.js';
 import { renderDetail } from './event-detail-page.js';
@@ -34,6 +37,8 @@ export interface AuditorDeps {
   selfName?: string;
   /** The policy in force, for the detail view's comparison. */
   policy?: () => Policy;
+  /** riskgate's PolicyReports (serve --audit-interval): the page shows what they hold now. */
+  clusterAudit?: ClusterAuditSource;
   ruleIds: readonly string[];
   /** Set the Secure flag on the sign-in cookie (the server speaks HTTPS). */
   secureCookie: boolean;
@@ -153,20 +158,25 @@ export function createAuditorApp(deps: AuditorDeps): Express {
   const auth = (res: Response) => res.locals['auth'] as Authorized;
   /** Every matching event of the fleet (or of this replica): paging happens after the merge. */
   const collect = (res: Response, filter: EventFilter, scope: Scope = 'fleet'): Promise<FleetView> => fleet.collect({ ...filter, offset: 0 }, auth(res).token, scope);
+  const auditOf = async (filter: EventFilter): Promise<AuditSection | undefined> => {
+    if (!deps.clusterAudit) return undefined;
+    const read = await deps.clusterAudit.read();
+    return 'error' in read ? read : { findings: auditFindings(read.reports, { ...(filter.rule ? { rule: filter.rule } : {}), ...(filter.namespace ? { namespace: filter.namespace } : {}) }) };
+  };
   const wrap = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => void handler(req, res).catch(next);
 
   app.get('/', wrap(async (req, res) => {
     const input = pageInput(req, { since: DEFAULT_SINCE, limit: DEFAULT_PAGE_SIZE });
     if (input.from) delete input.since;
     const filter = filterOf(input, clock());
-    const view = await collect(res, filter);
+    const [view, audit] = await Promise.all([collect(res, filter), auditOf(filter)]);
     const events = view.events.slice(filter.offset, filter.offset + filter.limit);
     // With an action chosen the table itself is the list of those events: a denials table would repeat its rows.
     const denials = filter.action ? undefined : view.events.filter((e) => e.action === 'deny').slice(0, RECENT_DENIALS);
     const counts = countsFor(view.events, filter, clock());
     const query = queryOf(input, ['offset', 'id']);
     const model = { user: auth(res).user, input, query, ruleIds: deps.ruleIds, view, events, offset: filter.offset, limit: filter.limit, denials, counts };
-    res.type('html').send(renderPage({ ...model, users: totalsBy(view.events, 'user'), namespaces: totalsBy(view.events, 'namespace') }));
+    res.type('html').send(renderPage({ ...model, users: totalsBy(view.events, 'user'), namespaces: totalsBy(view.events, 'namespace'), ...(audit ? { audit } : {}) }));
   }));
 
   app.get('/event', wrap(async (req, res) => {
@@ -210,6 +220,12 @@ export function createAuditorApp(deps: AuditorDeps): Express {
     const filter = filterOf(pageInput(req, { since: DEFAULT_SINCE }), clock());
     const view = await collect(res, filter);
     await sendJson(req, res, { ...countsFor(view.events, filter, clock()), complete: view.complete, replicas: view.replicas });
+  }));
+
+  app.get('/api/audit', wrap(async (req, res) => {
+    const audit = await auditOf(filterOf(pageInput(req), clock()));
+    if (!audit) return void res.status(404).json({ error: { code: 'no-cluster-audit', message: 'this riskgate runs no cluster audit (serve --audit-interval)' } });
+    await sendJson(req, res, 'error' in audit ? { error: { code: 'cluster-audit-unreadable', message: audit.error } } : audit.findings, 'error' in audit ? 503 : 200);
   }));
 
   app.use((req: Request, res: Response) => void res.status(404).json({ error: { code: 'not-found', message: `no route for ${req.method} ${req.path}` } }));

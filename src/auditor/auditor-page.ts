@@ -1,4 +1,5 @@
-// The auditor page: filters, who answered, counts-per-rule chart, totals per user and namespace, recent denials, one page of risk events, exports.
+// The auditor page: filters, who answered, counts-per-rule chart, totals per user and namespace, the cluster audit now, recent denials, one page of risk events, exports.
+import { auditSection, type AuditSection } from './audit-section-html.js';
 import { escapeHtml } from './html-escape.js';
 import { chartLegend, ruleChartSvg } from './rule-chart-svg.js';
 import type { RuleCounts } from './rule-counts.js';
@@ -27,6 +28,8 @@ export interface PageModel {
   counts: RuleCounts;
   users: Totals;
   namespaces: Totals;
+  /** What the cluster audit holds now (serve --audit-interval), when it runs. */
+  audit?: AuditSection;
 }
 
 /** Page links; the ids go on the upper one only. */
@@ -55,6 +58,7 @@ export function renderPage(model: PageModel): string {
 ${replicaStatus(view)}
 <section><h2>Counts per rule over time</h2>${ruleChartSvg(model.counts)}${chartLegend(model.counts)}</section>
 <section class="totals" id="totals">${totalsTable('per-user', 'Per user', model.users, filterOn('user'))}${totalsTable('per-namespace', 'Per namespace', model.namespaces, filterOn('namespace'))}</section>
+${model.audit ? auditSection(model.audit, (rule, namespace) => link('./', query, { rule, namespace, offset: undefined })) : ''}
 ${denials}
 <section><h2>Risk events <small id="event-count">${escapeHtml(String(view.events.length))} matching</small></h2>${exports(query)}${pager(model, true)}${eventTable('events', model.events, 'No risk events match the filter.', withReplica, detail)}${pager(model, false)}</section></main>`;
   return layout('riskgate risk events', body);

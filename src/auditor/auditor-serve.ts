@@ -8,6 +8,7 @@ import { createAuditorApp } from './auditor-app.js';
 import { startAuditorServer } from './auditor-server.js';
 import type { Authenticator } from './authenticator.js';
 import { CertificatePins } from './certificate-pins.js';
+import type { ClusterAuditSource } from './cluster-audit-reader.js';
 import { FleetEvents } from './fleet-events.js';
 import { JudgedEventMemory } from './judged-event-memory.js';
 import { KubernetesAuthenticator } from './kubernetes-authenticator.js';
@@ -27,6 +28,8 @@ export interface AuditorServeOptions {
   /** Peer origins (https://host:port). */
   peers: readonly string[];
   peerTimeoutSeconds: number;
+  /** serve --audit-interval runs: show what riskgate's PolicyReports hold. */
+  clusterAudit?: boolean;
 }
 
 function authenticator(options: AuditorServeOptions): Authenticator {
@@ -54,6 +57,17 @@ async function peerDirectory(options: AuditorServeOptions): Promise<PeerDirector
   return new PeerDirectory(directory);
 }
 
+/** The PolicyReport reader, when credentials are found (the audit itself logs their absence). */
+async function policyReports(context: ServeContext): Promise<ClusterAuditSource | undefined> {
+  const { PolicyReportReader } = await import('./cluster-audit-reader.js');
+  try {
+    return PolicyReportReader.fromEnvironment();
+  } catch (error) {
+    context.logger.warn({ reason: (error as Error).message }, 'auditor view: the cluster audit cannot be shown (no credentials)');
+    return undefined;
+  }
+}
+
 export async function startAuditorView(context: ServeContext, options: AuditorServeOptions): Promise<void> {
   const auth = authenticator(options);
   const memory = new JudgedEventMemory(RECENT_EVENTS, () => context.policy());
@@ -71,12 +85,14 @@ export async function startAuditorView(context: ServeContext, options: AuditorSe
     deadlineMs: options.peerTimeoutSeconds * 1000,
     onMissing: (replica) => context.logger.warn({ replica: replica.name, reason: replica.error }, 'auditor view: a peer replica did not answer; the view lacks its events'),
   });
+  const clusterAudit = options.clusterAudit ? await policyReports(context) : undefined;
   const app = createAuditorApp({
     authenticator: auth,
     events: () => memory.events,
     fleet,
     selfName,
     policy: () => context.policy(),
+    ...(clusterAudit ? { clusterAudit } : {}),
     ruleIds: context.rules.map((r) => r.id),
     secureCookie: true,
     onDenied: (decision, path) => context.logger.info({ outcome: decision.outcome, path }, 'auditor view: access refused'),

@@ -122,6 +122,7 @@ export async function startRiskEvents(context: ServeContext): Promise<void> {
       kubeConfig,
       peers: options.auditorPeer ?? [],
       peerTimeoutSeconds: options.auditorPeerTimeout ?? 3,
+      clusterAudit: context.options.auditInterval !== undefined,
       ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}),
       ...(options.auditorPeersService ? { peersService: options.auditorPeersService } : {}),
     });

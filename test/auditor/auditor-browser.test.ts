@@ -10,6 +10,7 @@ import { parsePolicy } from '../../src/engine/policy-file.js';
 import type { RiskEvent } from '../../src/outputs/risk-event.js';
 import { RULE_IDS, RULES } from '../../src/rules/catalog.js';
 import { createCa, createServingCert, type PemPair } from '../../src/tls/certificates.js';
+import { REPORTS } from './audit-reports.js';
 import { auditorEvents, crowdEvents, NOW } from './auditor-events.js';
 
 const CHROMIUM = process.env['RISKGATE_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -23,8 +24,9 @@ function recent(events: RiskEvent[]): RiskEvent[] {
   return events.map((e) => ({ ...e, time: new Date(Date.parse(e.time) + shift).toISOString() }));
 }
 
-async function serve(events: RiskEvent[], serving: PemPair): Promise<AuditorServer> {
-  const app = createAuditorApp({ authenticator: new StaticTokenAuthenticator(TOKEN), events: () => events, ruleIds: RULE_IDS, secureCookie: true, policy: () => POLICY, selfName: 'riskgate-0' });
+async function serve(events: RiskEvent[], serving: PemPair, withAudit = false): Promise<AuditorServer> {
+  const clusterAudit = { read: async () => ({ reports: REPORTS, readAt: new Date() }) };
+  const app = createAuditorApp({ authenticator: new StaticTokenAuthenticator(TOKEN), events: () => events, ruleIds: RULE_IDS, secureCookie: true, policy: () => POLICY, selfName: 'riskgate-0', ...(withAudit ? { clusterAudit } : {}) });
   return startAuditorServer(app, '127.0.0.1', 0, () => serving);
 }
 
@@ -45,7 +47,7 @@ describe('auditor page in headless Chromium', () => {
     const ca = createCa({ commonName: 'auditor-test-ca', now, days: 1 });
     const serving = createServingCert({ ca, commonName: '127.0.0.1', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], now, days: 1 });
     small = await serve(recent(auditorEvents()), serving);
-    busy = await serve(crowd, serving);
+    busy = await serve(crowd, serving, true);
     url = `https://127.0.0.1:${small.address.port}/`;
     busyUrl = `https://127.0.0.1:${busy.address.port}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -244,6 +246,8 @@ describe('auditor page in headless Chromium', () => {
     expect(box!.x + box!.width).toBeLessThanOrEqual(width);
     const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     expect(overflow).toBe(0);
+    expect(await page.locator('#audit tbody tr').count()).toBe(3); // the cluster audit's violations, next to the history
+    expect((await page.locator('#cluster-audit').boundingBox())!.width).toBeLessThanOrEqual(width);
     const bars = await page.locator('#rule-chart rect[data-rule]').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().right));
     expect(Math.max(...bars)).toBeGreaterThan(box!.x + box!.width * 0.9);
     await page.screenshot({ path: join(shots, `auditor-${name}.png`), fullPage: true });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from '../check/cli-run.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { createNamespaces } from './harness/cluster-under-test.js';
+import { CHART } from './harness/repo.js';
 import { freePort } from './harness/free-port.js';
 import { httpsGet } from './harness/https-get.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './harness/round-robin-proxy.js';
@@ -57,7 +58,11 @@ function replica(i: number): Promise<Riskgate> {
   return startRiskgate({
     name: `replica-${i}`, dir: plane.dir, pki, policy: chart.policy, port: ports.webhook[i]!, env: { KUBECONFIG: kubeconfig },
     // The chart's auditor flags (--auditor-peers-service, --auditor-peer-timeout), plus the peer the API server cannot register.
-    args: ['--auditor-port', String(ports.auditor[i]), '--auditor-peers-service', 'riskgate/riskgate', '--auditor-peer-timeout', String(PEER_TIMEOUT_S), '--auditor-peer', `https://127.0.0.1:${peer}`],
+    args: [
+      '--auditor-port', String(ports.auditor[i]), '--auditor-peers-service', 'riskgate/riskgate', '--auditor-peer-timeout', String(PEER_TIMEOUT_S), '--auditor-peer', `https://127.0.0.1:${peer}`,
+      // The chart's cluster audit (audit.interval), so the page can show what its PolicyReports hold.
+      '--audit-interval', '1h', '--audit-lease', 'riskgate-audit', '--namespace', 'riskgate',
+    ],
   });
 }
 
@@ -92,6 +97,9 @@ beforeAll(async () => {
   plane = await startControlPlane();
   await plane.kubectl.ok(['create', 'namespace', 'riskgate']);
   await createNamespaces(plane, ['team-a', 'team-b']);
+  // Made before riskgate was registered: only the cluster audit can find it.
+  await plane.kubectl.ok(['create', 'service', 'nodeport', 'legacy', '--tcp=80:8080', '-n', 'team-b']);
+  await plane.kubectl.ok(['apply', '-f', join(CHART, 'crds')]);
   chart = renderChart({ dir: plane.dir, set: ['auditor.enabled=true', 'policy.rules.kubernetes-node-port-creation.action=deny'] });
   // The chart's ServiceAccount, RBAC and Service, applied for real; the webhook configuration is then pointed at the proxy.
   await plane.kubectl.ok(['apply', '-f', join(plane.dir, 'chart-render.yaml')]);
@@ -199,6 +207,18 @@ endpoints:
     [`127.0.0.1:${ports.auditor[1]}`, true, 'answered'],
     ['riskgate-starting', false, 'not ready'],
   ]);
+});
+
+test("the page shows the cluster audit too: a NodePort made before riskgate, read from the leader's PolicyReport by either replica", async () => {
+  await waitFor('the leader to write the PolicyReport of team-b', 30_000, async () => (await plane.kubectl.run(['get', 'policyreport', 'riskgate', '-n', 'team-b'])).code === 0);
+  for (const i of [0, 1]) {
+    const audit = await httpsGet(`https://127.0.0.1:${ports.auditor[i]}/api/audit?namespace=team-b`, pki.ca.cert, { token: auditorToken, headers: { connection: 'close' } });
+    expect(audit.status).toBe(200);
+    expect((JSON.parse(audit.body) as { rows: unknown[] }).rows).toEqual([{ rule: 'kubernetes-node-port-creation', namespace: 'team-b', fail: 1, warn: 0, skip: 0 }]);
+  }
+  const page = await httpsGet(`https://127.0.0.1:${auditorProxy.port}/?namespace=team-b`, pki.ca.cert, { token: auditorToken, headers: { accept: 'text/html', connection: 'close' } });
+  expect(page.body).toContain('<h2>Cluster audit: violations now</h2>');
+  expect(page.body).toMatch(/<tr data-rule="kubernetes-node-port-creation" data-namespace="team-b">.*<td class="num">1<\/td>/);
 });
 
 test('a stopped peer is marked as not answering (hung: the deadline; gone: refused); what the others hold is still shown', async () => {
