@@ -1,6 +1,6 @@
 // Image step: bundles the compiled dist/ and its production dependencies into build/image/ (esbuild), which is all the image's /app holds.
 // Run after `npm run build`; `node scripts/bundle-image.mjs DIR` writes to DIR instead. The output needs no node_modules:
-// the entry riskgate.js, the check worker parse-worker.js, shared chunks loaded on demand (the CLI's lazy imports stay
+// the entry riskgate.js, the check worker parse-worker.js, the OTLP receiver's thread otlp-worker.js, shared chunks loaded on demand (the CLI's lazy imports stay
 // lazy), a package.json that marks them ES modules, and THIRD-PARTY-NOTICES (the bundled packages' licenses).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { riskgate: 'dist/cli/main.js', 'parse-worker': 'dist/check/parse-worker.js' },
+  entryPoints: { riskgate: 'dist/cli/main.js', 'parse-worker': 'dist/check/parse-worker.js', 'otlp-worker': 'dist/otlp/otlp-worker.js' },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -9,6 +9,7 @@ import type { RiskEvent } from '../outputs/risk-event.js';
 import { riskEventsOfDecision } from '../outputs/risk-event.js';
 import type { Rule } from '../rules/rule.js';
 import { metricPoints } from '../signals/metric-points.js';
+import type { MetricPoint } from '../signals/metric-points.js';
 
 /**
  * How far ahead of the receive time a point may be stamped. The baseline runs on data time and prunes what is older
@@ -55,8 +56,13 @@ export class MetricPipeline {
    */
   ingest(request: unknown): MetricBatch {
     const now = this.clock();
+    return this.ingestPoints(metricPoints(request, this.wanted, now.getTime()), now);
+  }
+
+  /** Runs the points of one request, decoded elsewhere (the receiver's worker thread) at `receivedAt`. */
+  ingestPoints(points: MetricPoint[], receivedAt: Date): MetricBatch {
+    const now = receivedAt;
     const nowMs = now.getTime();
-    const points = metricPoints(request, this.wanted, nowMs);
     let ahead = 0;
     for (const point of points) {
       if (point.timeMs > nowMs + MAX_CLOCK_AHEAD_MS) {

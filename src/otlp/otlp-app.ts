@@ -1,18 +1,28 @@
-// The OTLP/HTTP metrics receiver's express app: POST /v1/metrics in protobuf or JSON, gzip accepted, OTLP status bodies.
+// The OTLP/HTTP metrics receiver's express app: authenticated POST /v1/metrics, one bounded body at a time, OTLP status bodies.
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { DecodeError } from '../request/decode-error.js';
-import type { MetricBatch } from './metric-pipeline.js';
+import { BudgetError, countJsonShape, DEFAULT_DECODE_LIMITS } from './decode-budget.js';
+import type { BudgetCounter, DecodeLimits } from './decode-budget.js';
+import type { BearerToken } from './otlp-bearer-token.js';
+import { BodyError, readBoundedBody } from './otlp-body.js';
 import { decodeMetricsProtobuf, encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
+import { checkProtobufBudget } from './protobuf-budget.js';
 
 export const OTLP_METRICS_PATH = '/v1/metrics';
-/** The collector's otlphttp exporter batches; its own receiver accepts 20 MiB by default. */
-export const DEFAULT_OTLP_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
+/** The collector's otlphttp exporter batches; its own receiver accepts 20 MiB by default (inflated size here). */
+export const DEFAULT_OTLP_BODY_LIMIT_BYTES = DEFAULT_DECODE_LIMITS.inflatedBytes;
+/** A body that has not fully arrived after this long is refused (a slow sender cannot hold the one slot). */
+export const OTLP_BODY_TIMEOUT_MS = 10_000;
+/** Seconds a sender is told to wait when the receiver is busy with another body (the collector honours Retry-After). */
+export const OTLP_RETRY_AFTER_SECONDS = 1;
 
 /** google.rpc.Code values used in error bodies. */
 const INVALID_ARGUMENT = 3;
+const RESOURCE_EXHAUSTED = 8;
 const INTERNAL = 13;
 const UNAVAILABLE = 14;
+const UNAUTHENTICATED = 16;
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -23,13 +33,30 @@ export interface OtlpLogger {
   error(fields: object, message: string): void;
 }
 
+/** What one accepted batch came to (a MetricBatch fits; a worker thread sends the counts). */
+export interface OtlpBatchSummary {
+  points: number;
+  incomplete: number;
+  ahead: number;
+  findings: { length: number };
+}
+
+/** Why bodies were turned away, for the metrics and the log. */
+export type OtlpRefusal = 'unauthenticated' | 'busy' | 'over-budget' | 'malformed';
+
 export interface OtlpAppDeps {
   /** Runs one decoded ExportMetricsServiceRequest; throws a DecodeError for a payload it cannot read. */
-  ingest(request: unknown): MetricBatch;
+  ingest(request: unknown): OtlpBatchSummary | Promise<OtlpBatchSummary>;
   logger: OtlpLogger;
+  /** Inflated size; shorthand for limits.inflatedBytes. */
   bodyLimitBytes?: number;
+  limits?: Partial<DecodeLimits>;
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: BearerToken;
   /** While false, requests get 503 + Retry-After (the collector retries): the sinks are not wired yet. */
   ready?: () => boolean;
+  /** Counts each refused request (riskgate_otlp_refused_total). */
+  onRefused?: (reason: OtlpRefusal) => void;
 }
 
 function encodingOf(req: Request): OtlpEncoding | undefined {
@@ -62,47 +89,96 @@ export function decodeOtlpBody(body: Buffer, encoding: OtlpEncoding): unknown {
   }
 }
 
-function metricsHandler(deps: OtlpAppDeps) {
-  return (req: Request, res: Response) => {
+/** Decodes a body whose bytes are within budget, checking its values (protobuf), resources and points before building it. */
+export function decodeWithinBudget(body: Buffer, encoding: OtlpEncoding, counter: BudgetCounter): unknown {
+  if (encoding === 'protobuf') {
+    checkProtobufBudget(body, counter);
+    return decodeOtlpBody(body, encoding);
+  }
+  const request = decodeOtlpBody(body, encoding);
+  countJsonShape(request, counter);
+  return request;
+}
+
+/** Refuses what must not reach the body: not ready, unauthenticated, unknown type, or another body in progress. */
+function gateOf(deps: OtlpAppDeps, busy: () => boolean) {
+  return (req: Request, res: Response): OtlpEncoding | undefined => {
     const encoding = encodingOf(req);
+    const refuse = (reason: OtlpRefusal | undefined, status: number, code: number, message: string) => {
+      if (reason) deps.onRefused?.(reason);
+      res.set('Connection', 'close');
+      sendStatus(res, encoding ?? 'json', status, code, message);
+      return undefined;
+    };
     if (deps.ready && !deps.ready()) {
       res.set('Retry-After', '1');
-      sendStatus(res, encoding ?? 'json', 503, UNAVAILABLE, 'riskgate is starting: retry');
-      return;
+      return refuse(undefined, 503, UNAVAILABLE, 'riskgate is starting: retry');
+    }
+    if (deps.token && !deps.token.accepts(req.headers.authorization)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return refuse('unauthenticated', 401, UNAUTHENTICATED, 'a bearer token is required (the collector\'s bearertokenauth extension)');
     }
     if (!encoding) {
-      sendStatus(res, 'json', 415, INVALID_ARGUMENT, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/x-protobuf or application/json`);
-      return;
+      return refuse(undefined, 415, INVALID_ARGUMENT, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/x-protobuf or application/json`);
     }
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let batch: MetricBatch;
-    try {
-      batch = deps.ingest(decodeOtlpBody(body, encoding));
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      deps.logger.warn({ code: error.code, where: error.where, detail: error.detail }, 'OTLP metrics payload rejected');
-      sendStatus(res, encoding, 400, INVALID_ARGUMENT, error.message);
-      return;
+    if (busy()) {
+      res.set('Retry-After', String(OTLP_RETRY_AFTER_SECONDS));
+      return refuse('busy', 429, RESOURCE_EXHAUSTED, 'the receiver is decoding another batch: retry after the Retry-After delay');
     }
-    deps.logger.debug({ points: batch.points, incomplete: batch.incomplete, findings: batch.findings.length }, 'OTLP metrics batch');
-    if (batch.ahead > 0) deps.logger.warn({ ahead: batch.ahead }, "OTLP points stamped ahead of riskgate's clock were taken at the receive time: check the sender's clock");
-    if (encoding === 'json') res.type('application/json').send('{}');
-    else res.type('application/x-protobuf').send(Buffer.from(encodeMetricsResponse()));
+    return encoding;
   };
 }
 
-/** body-parser errors (gzip that does not inflate, too large, unknown Content-Encoding) as OTLP status responses. */
-function parserErrorHandler(deps: OtlpAppDeps) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const encoding = encodingOf(req) ?? 'json';
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      deps.logger.warn({ status, message: (error as Error).message }, 'OTLP metrics request rejected');
-      sendStatus(res, encoding, status, INVALID_ARGUMENT, `request body: ${(error as Error).message}`);
-      return;
+function metricsHandler(deps: OtlpAppDeps) {
+  const limits: DecodeLimits = { ...DEFAULT_DECODE_LIMITS, ...(deps.bodyLimitBytes ? { inflatedBytes: deps.bodyLimitBytes } : {}), ...deps.limits };
+  let inFlight = false;
+  const gate = gateOf(deps, () => inFlight);
+  return async (req: Request, res: Response) => {
+    const encoding = gate(req, res);
+    if (!encoding) return;
+    inFlight = true;
+    try {
+      const { bytes, counter } = await readBoundedBody(req, encoding === 'json', limits, OTLP_BODY_TIMEOUT_MS);
+      const batch = await deps.ingest(decodeWithinBudget(bytes, encoding, counter));
+      deps.logger.debug({ points: batch.points, incomplete: batch.incomplete, findings: batch.findings.length }, 'OTLP metrics batch');
+      if (batch.ahead > 0) deps.logger.warn({ ahead: batch.ahead }, "OTLP points stamped ahead of riskgate's clock were taken at the receive time: check the sender's clock");
+      if (encoding === 'json') res.type('application/json').send('{}');
+      else res.type('application/x-protobuf').send(Buffer.from(encodeMetricsResponse()));
+    } catch (error) {
+      refuseBody(deps, res, encoding, error);
+    } finally {
+      inFlight = false;
     }
+  };
+}
+
+/** A body over budget (413), that does not inflate or arrive (400, 408, 415) or does not decode (400); anything else is a 500. */
+function refuseBody(deps: OtlpAppDeps, res: Response, encoding: OtlpEncoding, error: unknown): void {
+  if (error instanceof BudgetError) {
+    deps.onRefused?.('over-budget');
+    deps.logger.warn({ code: error.code, limit: error.limit }, 'OTLP metrics payload refused: over the decoding budget');
+    res.set('Connection', 'close');
+    sendStatus(res, encoding, 413, RESOURCE_EXHAUSTED, error.message);
+  } else if (error instanceof BodyError) {
+    deps.onRefused?.('malformed');
+    deps.logger.warn({ status: error.status, message: error.message }, 'OTLP metrics request rejected');
+    res.set('Connection', 'close');
+    sendStatus(res, encoding, error.status, INVALID_ARGUMENT, `request body: ${error.message}`);
+  } else if (error instanceof DecodeError) {
+    deps.onRefused?.('malformed');
+    deps.logger.warn({ code: error.code, where: error.where, detail: error.detail }, 'OTLP metrics payload rejected');
+    sendStatus(res, encoding, 400, INVALID_ARGUMENT, error.message);
+  } else {
     deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'OTLP receiver internal error');
     sendStatus(res, encoding, 500, INTERNAL, 'internal error (see the riskgate log)');
+  }
+}
+
+/** Errors outside the handler as OTLP status responses. */
+function errorHandler(deps: OtlpAppDeps) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'OTLP receiver internal error');
+    sendStatus(res, encodingOf(req) ?? 'json', 500, INTERNAL, 'internal error (see the riskgate log)');
   };
 }
 
@@ -110,8 +186,7 @@ export function createOtlpApp(deps: OtlpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // inflate: body-parser undoes Content-Encoding gzip/deflate/br, as the otlphttp exporter's compression: gzip needs.
-  app.post(OTLP_METRICS_PATH, express.raw({ type: () => true, limit: deps.bodyLimitBytes ?? DEFAULT_OTLP_BODY_LIMIT_BYTES, inflate: true }), metricsHandler(deps));
+  app.post(OTLP_METRICS_PATH, metricsHandler(deps));
   app.all(OTLP_METRICS_PATH, (req: Request, res: Response) => {
     res.set('Allow', 'POST');
     sendStatus(res, encodingOf(req) ?? 'json', 405, INVALID_ARGUMENT, `${req.method} is not allowed on ${OTLP_METRICS_PATH}: POST metrics`);
@@ -119,6 +194,6 @@ export function createOtlpApp(deps: OtlpAppDeps): Express {
   app.use((req: Request, res: Response) => {
     sendStatus(res, encodingOf(req) ?? 'json', 404, INVALID_ARGUMENT, `no route for ${req.method} ${req.path}: the OTLP metrics path is ${OTLP_METRICS_PATH}`);
   });
-  app.use(parserErrorHandler(deps));
+  app.use(errorHandler(deps));
   return app;
 }

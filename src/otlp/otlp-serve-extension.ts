@@ -1,4 +1,4 @@
-// `serve` options of the OTLP/HTTP metrics receiver (--otlp-port, --otlp-host, --baseline-window, --warmup, --shells).
+// `serve` options of the OTLP/HTTP metrics receiver (--otlp-port, --otlp-host, --otlp-token-file, --otlp-client-ca, --baseline-window, --warmup, --shells).
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
@@ -6,6 +6,8 @@ import type { ServeExtension } from '../cli/serve-extension.js';
 export interface OtlpServeOptions {
   otlpPort?: number;
   otlpHost?: string;
+  otlpTokenFile?: string;
+  otlpClientCa?: string;
   host: string;
   dataDir?: string;
   baselineWindow?: string;
@@ -25,6 +27,8 @@ export const otlpServeExtension: ServeExtension = {
     command
       .option('--otlp-port <port>', 'receive OTLP/HTTP metrics (POST /v1/metrics, protobuf or JSON, gzip) on this port, e.g. 4318 (off by default)', port)
       .option('--otlp-host <host>', 'address of the OTLP receiver (default: --host)')
+      .option('--otlp-token-file <file>', "OTLP senders must send Authorization: Bearer <the file's content> (the collector's bearertokenauth extension); re-read when it changes")
+      .option('--otlp-client-ca <file>', "OTLP over HTTPS with the webhook's serving certificate; senders must present a client certificate signed by this CA (mTLS)")
       .option('--baseline-window <duration>', 'newly seen TCP edge: an edge unseen for this long is new again (default 30d)')
       .option('--warmup <duration>', 'newly seen TCP edge: learn a new cluster\'s edges without findings for this long (default 1h)')
       .option('--shells <list>', 'shell on worker node: seed (sh,bash,csh,tcsh), extended (+dash,zsh,ash,ksh) or a comma list (default seed)');

@@ -1,27 +1,53 @@
-// Wires the OTLP receiver into `serve`: baseline store, metric pipeline on the serve policy and sinks, its own HTTP server.
+// Wires the OTLP receiver into `serve`: baseline store, metric pipeline on the serve policy and sinks, the receiver on its worker thread.
 import { join } from 'node:path';
 import type { ServeContext } from '../cli/serve-extension.js';
 import { BaselineStore } from '../baseline/baseline-store.js';
 import { metricOptions } from '../engine/metric-options.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { DEFAULT_DATA_DIR } from '../sinks/risk-events-serve-runtime.js';
+import { readFileSync } from 'node:fs';
+import { wantedMetrics } from '../engine/detect-metrics.js';
 import { MetricPipeline } from './metric-pipeline.js';
-import { createOtlpApp, OTLP_METRICS_PATH } from './otlp-app.js';
+import { OTLP_METRICS_PATH } from './otlp-app.js';
+import { BearerToken } from './otlp-bearer-token.js';
+import type { OtlpReceiverConfig } from './otlp-receiver.js';
 import type { OtlpServeOptions } from './otlp-serve-extension.js';
-import { startOtlpServer } from './otlp-server.js';
-import type { OtlpServer } from './otlp-server.js';
+import { startOtlpThread } from './otlp-thread.js';
+import type { OtlpThread } from './otlp-thread.js';
 
 /**
  * Opens the baseline and listens before the webhook does (a busy port stops start-up), answering 503 until the webhook's
  * sinks exist; findings then go through the serve policy (re-read per batch) to every sink, like review findings.
  */
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RiskgateError('OTLP_CLIENT_CA', `cannot read the OTLP client CA ${file} (--otlp-client-ca): ${(error as NodeJS.ErrnoException).code ?? 'EIO'}`);
+  }
+}
+
+/** The receiver's settings as plain data; a token file is read once here so a bad one stops start-up with its name. */
+function receiverConfig(context: ServeContext, host: string): OtlpReceiverConfig {
+  const options = context.options as unknown as OtlpServeOptions;
+  const config: OtlpReceiverConfig = { host, port: options.otlpPort!, wanted: [...wantedMetrics(context.rules)] };
+  if (options.otlpTokenFile) {
+    new BearerToken(options.otlpTokenFile);
+    config.tokenFile = options.otlpTokenFile;
+  }
+  if (options.otlpClientCa) {
+    const serving = context.tls.current();
+    config.tls = { cert: serving.cert, key: serving.key, clientCa: readCa(options.otlpClientCa) };
+  }
+  return config;
+}
+
 export async function startOtlpReceiver(context: ServeContext): Promise<void> {
   const options = context.options as unknown as OtlpServeOptions;
   const logger = context.logger.child({ component: 'otlp' });
   const settings = metricOptions(context.rules, options);
   const dir = join(options.dataDir ?? DEFAULT_DATA_DIR, 'baseline');
   const store = await BaselineStore.open({ dir, windowMs: settings.baselineWindowMs, onError: (error) => logger.error({ dir, reason: String(error) }, 'baseline write failed') });
-  let ready = false;
   const pipeline = new MetricPipeline({
     rules: context.rules,
     policy: () => context.policy(),
@@ -29,27 +55,31 @@ export async function startOtlpReceiver(context: ServeContext): Promise<void> {
     options: settings,
     record: (events) => context.recordRiskEvents(events),
   });
-  const app = createOtlpApp({ ingest: (request) => pipeline.ingest(request), logger, ready: () => ready });
   const host = options.otlpHost ?? options.host;
-  let server: OtlpServer;
+  let config: OtlpReceiverConfig;
+  let thread: OtlpThread;
   try {
-    server = await startOtlpServer(app, host, options.otlpPort!);
+    config = receiverConfig(context, host);
+    thread = await startOtlpThread(config, (points, receivedAt) => pipeline.ingestPoints(points, receivedAt), logger);
   } catch (error) {
     await store.close();
+    if (error instanceof RiskgateError) throw error;
     throw new RiskgateError('LISTEN_FAILED', `cannot listen on ${host}:${options.otlpPort} (--otlp-port): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const { address, port, family } = server.address;
-  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}${OTLP_METRICS_PATH}`;
+  const { address, port, family } = thread.address;
+  const url = `${config.tls ? 'https' : 'http'}://${family === 'IPv6' ? `[${address}]` : address}:${port}${OTLP_METRICS_PATH}`;
+  const authentication = [config.tokenFile ? 'bearer token' : '', config.tls ? 'client certificate' : ''].filter((a) => a).join(' + ') || 'none';
   context.onListening(() => {
-    ready = true;
+    thread.setReady(true);
     logger.info(
-      { url, baseline: dir, edges: store.size, baselineWindowMs: settings.baselineWindowMs, warmupMs: settings.warmupMs, shells: [...settings.shells] },
+      { url, authentication, thread: thread.mode, baseline: dir, edges: store.size, baselineWindowMs: settings.baselineWindowMs, warmupMs: settings.warmupMs, shells: [...settings.shells] },
       'OTLP metrics receiver listening',
     );
+    if (authentication === 'none') logger.warn({ url }, 'the OTLP receiver authenticates nobody: anyone who can reach it feeds the baseline (set --otlp-token-file or --otlp-client-ca)');
   });
   context.onShutdown('otlp receiver', async () => {
-    ready = false;
-    await server.close();
+    thread.setReady(false);
+    await thread.close();
     await store.close();
   });
 }

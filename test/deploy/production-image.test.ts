@@ -140,7 +140,7 @@ describe('the image bundle (npm run bundle): dist/ and its dependencies, no node
 
   test('it loads only Node built-ins and its own files, and each worker it starts is one of its files', () => {
     const files = readdirSync(app);
-    expect(files).toEqual(expect.arrayContaining(['riskgate.js', 'parse-worker.js', 'package.json', 'THIRD-PARTY-NOTICES']));
+    expect(files).toEqual(expect.arrayContaining(['riskgate.js', 'parse-worker.js', 'otlp-worker.js', 'package.json', 'THIRD-PARTY-NOTICES']));
     const builtins = new Set(builtinModules);
     for (const file of files.filter((f) => f.endsWith('.js'))) {
       const text = readFileSync(join(app, file), 'utf8');

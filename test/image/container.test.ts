@@ -84,7 +84,7 @@ describe('the image', () => {
       const libraries = files.filter((f) => f.startsWith('lib')).map((f) => f.split('/').at(-1)!.replace(/\.so.*$/, ''));
       expect(libraries.sort()).toEqual(['ld-linux-x86-64', 'libc', 'libdl', 'libgcc_s', 'libm', 'libpthread', 'libstdc++']);
       const app = files.filter((f) => f.startsWith('app/')).map((f) => f.slice(4));
-      expect(app.filter((f) => !/^chunk-\w+\.js$/.test(f)).sort()).toEqual(['THIRD-PARTY-NOTICES', 'package.json', 'parse-worker.js', 'riskgate.js']);
+      expect(app.filter((f) => !/^chunk-\w+\.js$/.test(f)).sort()).toEqual(['THIRD-PARTY-NOTICES', 'otlp-worker.js', 'package.json', 'parse-worker.js', 'riskgate.js']);
       expect(readFileSync(join(mount, 'etc', 'passwd'), 'utf8')).toMatch(/^riskgate:x:1000:1000:/);
       expect(readdirSync(join(mount, 'var', 'lib', 'riskgate'))).toEqual([]);
       expect(readdirSync(join(mount, 'tmp'))).toEqual([]);

@@ -1,0 +1,125 @@
+// OTLP decoding budget: counts what a body would become (values, resources, data points) before anything is built from it.
+import { RiskgateError } from '../riskgate-error.js';
+
+/** What one OTLP body may hold; a body over any of them is refused before it is parsed. */
+export interface DecodeLimits {
+  /** Bytes after Content-Encoding is undone. */
+  inflatedBytes: number;
+  /** Values the decoder would create (objects, arrays, strings, numbers; a packed array counts per 8 bytes). */
+  values: number;
+  /** ResourceMetrics entries. */
+  resources: number;
+  /** Data points of any kind (gauge, sum, histogram, exponential histogram, summary). */
+  points: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = {
+  inflatedBytes: 20 * 1024 * 1024,
+  values: 400_000,
+  resources: 10_000,
+  points: 100_000,
+};
+
+/** A body over its budget: `limit` names which one (HTTP 413 for the sender). */
+export class BudgetError extends RiskgateError {
+  constructor(
+    readonly limit: keyof DecodeLimits,
+    max: number,
+  ) {
+    super('OTLP_BUDGET', `the body is too large: over the receiver's ${LIMIT_TEXT[limit]} limit (${max}); send smaller batches`);
+    this.name = 'BudgetError';
+  }
+}
+
+const LIMIT_TEXT: Record<keyof DecodeLimits, string> = {
+  inflatedBytes: 'inflated size',
+  values: 'decoded values',
+  resources: 'resourceMetrics',
+  points: 'data points',
+};
+
+/** Running totals against the limits; throws the moment one is passed. */
+export class BudgetCounter {
+  private readonly used: Record<'values' | 'resources' | 'points', number> = { values: 0, resources: 0, points: 0 };
+
+  constructor(readonly limits: Readonly<DecodeLimits>) {}
+
+  add(kind: 'values' | 'resources' | 'points', n = 1): void {
+    this.used[kind] += n;
+    if (this.used[kind] > this.limits[kind]) throw new BudgetError(kind, this.limits[kind]);
+  }
+
+  get totals(): Readonly<Record<'values' | 'resources' | 'points', number>> {
+    return this.used;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/**
+ * Counts the values of a JSON text as it streams in, without parsing it: every object, array and string, and every
+ * scalar after `:`, `,` or `[`. It over-counts nothing JSON.parse would not build, so a body it lets through is at
+ * most `values` values. (Resources and points are counted on the parsed object, which is by then bounded.)
+ */
+export class JsonValueCounter {
+  private inString = false;
+  private escaped = false;
+  private expectScalar = false;
+
+  constructor(private readonly counter: BudgetCounter) {}
+
+  feed(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        this.counter.add('values');
+        this.expectScalar = false;
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        this.counter.add('values');
+        this.expectScalar = c === OPEN_BRACKET;
+      } else if (c === COLON || c === COMMA) this.expectScalar = true;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) this.expectScalar = false;
+      else if (this.expectScalar && c > 0x20) {
+        this.counter.add('values');
+        this.expectScalar = false;
+      }
+    }
+  }
+}
+
+/** Counts resources and data points of a parsed OTLP/JSON request (its values are already bounded). */
+export function countJsonShape(request: unknown, counter: BudgetCounter): void {
+  for (const rm of arrayAt(request, 'resourceMetrics')) {
+    counter.add('resources');
+    for (const sm of arrayAt(rm, 'scopeMetrics')) {
+      for (const metric of arrayAt(sm, 'metrics')) {
+        for (const kind of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) {
+          counter.add('points', arrayAt(fieldOf(metric, kind), 'dataPoints').length);
+        }
+      }
+    }
+  }
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function arrayAt(value: unknown, key: string): unknown[] {
+  const field = fieldOf(value, key);
+  return Array.isArray(field) ? field : [];
+}

@@ -1,0 +1,43 @@
+// The OTLP receiver as one unit (token, limits, app, server): what the worker thread runs, or this thread when there is no worker.
+import type { DecodeLimits } from './decode-budget.js';
+import { createOtlpApp } from './otlp-app.js';
+import type { OtlpBatchSummary, OtlpLogger } from './otlp-app.js';
+import { BearerToken } from './otlp-bearer-token.js';
+import { startOtlpServer } from './otlp-server.js';
+import type { OtlpServer, OtlpTls } from './otlp-server.js';
+import { metricPoints } from '../signals/metric-points.js';
+import type { MetricPoint } from '../signals/metric-points.js';
+
+/** Everything the receiver needs, as plain data (it crosses to the worker thread). */
+export interface OtlpReceiverConfig {
+  host: string;
+  port: number;
+  /** The metric names the rules read: only their points leave the receiver. */
+  wanted: string[];
+  limits?: Partial<DecodeLimits>;
+  tokenFile?: string;
+  tls?: OtlpTls;
+}
+
+export interface OtlpReceiverDeps {
+  /** Runs the points of one accepted request (received at receivedMs) through the detectors. */
+  ingestPoints(points: MetricPoint[], receivedMs: number): Promise<OtlpBatchSummary>;
+  logger: OtlpLogger;
+  ready: () => boolean;
+}
+
+export function startReceiverServer(config: OtlpReceiverConfig, deps: OtlpReceiverDeps): Promise<OtlpServer> {
+  const wanted = new Set(config.wanted);
+  const token = config.tokenFile ? new BearerToken(config.tokenFile) : undefined;
+  const app = createOtlpApp({
+    ingest: (request) => {
+      const receivedMs = Date.now();
+      return deps.ingestPoints(metricPoints(request, wanted, receivedMs), receivedMs);
+    },
+    logger: deps.logger,
+    ready: deps.ready,
+    ...(config.limits ? { limits: config.limits } : {}),
+    ...(token ? { token } : {}),
+  });
+  return startOtlpServer(app, config.host, config.port, config.tls);
+}

@@ -1,0 +1,100 @@
+// The OTLP decoding budget: what a body would decode into is counted before it is built, and the 20 KB bomb of issue 17 stops early.
+import { gzipSync } from 'node:zlib';
+import { BudgetCounter, BudgetError, DEFAULT_DECODE_LIMITS, JsonValueCounter } from '../../src/otlp/decode-budget.js';
+import { checkProtobufBudget } from '../../src/otlp/protobuf-budget.js';
+import { decodeWithinBudget } from '../../src/otlp/otlp-app.js';
+import { encodeMetricsProtobuf } from '../../src/otlp/otlp-protobuf.js';
+import { DecodeError } from '../../src/request/decode-error.js';
+import { edgePayload } from './collector-payload.js';
+
+const counter = (limits: Partial<typeof DEFAULT_DECODE_LIMITS> = {}) => new BudgetCounter({ ...DEFAULT_DECODE_LIMITS, ...limits });
+
+/** `{"resourceMetrics":[{},{},…]}` with n empty objects: 7 M of them gzip to about 20 KB. */
+const emptyResourcesJson = (n: number) => `{"resourceMetrics":[${'{},'.repeat(n - 1)}{}]}`;
+
+function jsonValues(text: string): number {
+  const c = counter();
+  new JsonValueCounter(c).feed(Buffer.from(text));
+  return c.totals.values;
+}
+
+describe('JSON values are counted as the text streams in', () => {
+  test.each([
+    ['{}', 1],
+    ['{"a":1}', 3],
+    ['{"a":[1,"x",{"b":null}],"c":true}', 10],
+    ['{"s":"a \\" {[ quoted, brace"}', 3],
+    ['[ 1 , 2 , -3.5e2 ]', 4],
+  ])('%s → %i values (what JSON.parse would build)', (text, values) => {
+    expect(jsonValues(text)).toBe(values);
+  });
+
+  test('the 20 KB gzip of 7 M empty resourceMetrics is refused after its first values, long before its 21 MB inflate', () => {
+    const bomb = emptyResourcesJson(7_000_000);
+    expect(gzipSync(bomb).length).toBeLessThan(25_000);
+    const scanner = new JsonValueCounter(counter());
+    const bytes = Buffer.from(bomb);
+    let fed = 0;
+    expect(() => {
+      for (; fed < bytes.length; fed += 64 * 1024) scanner.feed(bytes.subarray(fed, fed + 64 * 1024));
+    }).toThrow(BudgetError);
+    expect(fed).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe('protobuf is walked on the wire before the decoder builds anything', () => {
+  test('7 M empty resourceMetrics (two bytes each) are refused at the resource limit', () => {
+    const body = Buffer.alloc(14_000_000);
+    for (let i = 0; i < body.length; i += 2) body[i] = 0x0a;
+    let error: unknown;
+    try {
+      checkProtobufBudget(body, counter());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BudgetError);
+    expect((error as BudgetError).limit).toBe('resources');
+    expect((error as Error).message).toBe("the body is too large: over the receiver's resourceMetrics limit (10000); send smaller batches");
+  });
+
+  test('a collector batch of 2,000 edges (and one tcp.bytes point) is within the default budget, in both encodings, and counts its points', () => {
+    const payload = edgePayload(Array.from({ length: 2000 }, (_, i) => ({ cluster: 'prod', source: `s${i}`, dest: 'db', timeMs: 1 })));
+    const proto = counter();
+    decodeWithinBudget(Buffer.from(encodeMetricsProtobuf(payload)), 'protobuf', proto);
+    expect(proto.totals).toMatchObject({ resources: 1, points: 2001 });
+    const json = counter();
+    const text = Buffer.from(JSON.stringify(payload));
+    new JsonValueCounter(json).feed(text);
+    decodeWithinBudget(text, 'json', json);
+    expect(json.totals).toMatchObject({ resources: 1, points: 2001 });
+    expect(json.totals.values).toBeLessThan(DEFAULT_DECODE_LIMITS.values / 4);
+  });
+
+  test('the point limit holds for both encodings', () => {
+    const payload = edgePayload(Array.from({ length: 11 }, (_, i) => ({ cluster: 'prod', source: `s${i}`, dest: 'db', timeMs: 1 })));
+    expect(() => decodeWithinBudget(Buffer.from(encodeMetricsProtobuf(payload)), 'protobuf', counter({ points: 10 }))).toThrow(/data points limit \(10\)/);
+    expect(() => decodeWithinBudget(Buffer.from(JSON.stringify(payload)), 'json', counter({ points: 10 }))).toThrow(/data points limit \(10\)/);
+  });
+
+  test('a packed array counts per 8 bytes; truncated or group-typed input is a DecodeError naming the body', () => {
+    const c = counter();
+    // resourceMetrics { scopeMetrics { metric { histogram(9) { dataPoint { bucket_counts(6): 800 bytes } } } } }
+    const point = Buffer.concat([Buffer.from([0x32, 0xa0, 0x06]), Buffer.alloc(800)]);
+    const wrap = (field: number, inner: Buffer) => Buffer.concat([Buffer.from([(field << 3) | 2]), varint(inner.length), inner]);
+    checkProtobufBudget(wrap(1, wrap(2, wrap(2, wrap(9, wrap(1, point))))), c);
+    expect(c.totals).toMatchObject({ resources: 1, points: 1 });
+    expect(c.totals.values).toBeGreaterThanOrEqual(100);
+    expect(() => checkProtobufBudget(Buffer.from([0x0a, 0x05, 0x00]), counter())).toThrow(DecodeError);
+    expect(() => checkProtobufBudget(Buffer.from([0x0b]), counter())).toThrow(/wire type 3/);
+  });
+});
+
+function varint(n: number): Buffer {
+  const bytes: number[] = [];
+  while (n >= 0x80) {
+    bytes.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
