@@ -6,11 +6,11 @@ import { requestRules } from '../rules/catalog.js';
 import type { Rule } from '../rules/rule.js';
 import { auditReport, judgeLiveObject, type AuditJudge } from './audit-report.js';
 import { auditTargets } from './audit-targets.js';
-import type { KubeApi } from './kube-api.js';
+import type { KubeCaller } from './kube-api.js';
 import { listPages } from './live-object-list.js';
 
 export interface AuditRequest {
-  api: KubeApi;
+  api: KubeCaller;
   /** The context name (or `in-cluster`), for the report and messages. */
   cluster: string;
   /** Names the credentials in a 401 message. */

@@ -17,6 +17,12 @@ export interface KubeResponse {
   text: string;
 }
 
+/** What the audit, the Lease and the report store need of the API server: one call at a time, and where it is. */
+export interface KubeCaller {
+  readonly server: string;
+  call(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
+}
+
 export interface KubeApiOptions {
   /** Per call; default 30 s. */
   timeoutMs?: number;
@@ -51,7 +57,7 @@ export function statusMessage(response: KubeResponse): string {
   return response.text.trim().slice(0, 200) || `HTTP ${response.status}`;
 }
 
-export class KubeApi {
+export class KubeApi implements KubeCaller {
   private agent: HttpsAgent | HttpAgent | undefined;
   private material: TlsMaterial = {};
   private readonly timeoutMs: number;

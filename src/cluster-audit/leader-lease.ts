@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isJsonObject } from '../request/json-value.js';
 import { refusal, unreachable } from './api-refusal.js';
-import type { KubeApi } from './kube-api.js';
+import type { KubeCaller } from './kube-api.js';
 import { microTime, nextStep, observe, releasedSpec, type LeaseSpec, type Observation } from './lease-record.js';
 
 export interface LeaderLeaseOptions {
-  api: KubeApi;
+  api: KubeCaller;
   namespace: string;
   name: string;
   /** Default: <hostname>-<random>, unique per process (the pod name in a cluster). */

@@ -5,7 +5,7 @@ import type { LiveResource } from '../request/from-live-object.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { refusal, unreachable } from './api-refusal.js';
 import { listPath, resourceName } from './audit-targets.js';
-import type { KubeApi } from './kube-api.js';
+import type { KubeCaller } from './kube-api.js';
 
 /** kubectl's default --chunk-size. */
 export const DEFAULT_PAGE_SIZE = 500;
@@ -37,7 +37,7 @@ function listBody(body: unknown): ListBody | undefined {
 }
 
 /** Every page of the LIST; a refusal or an unreachable API server throws a RiskgateError naming the LIST. */
-export async function* listPages(api: KubeApi, target: LiveResource, scope: ListScope): AsyncGenerator<JsonObject[]> {
+export async function* listPages(api: KubeCaller, target: LiveResource, scope: ListScope): AsyncGenerator<JsonObject[]> {
   const what = listDescription(target, scope.namespace);
   const base = listPath(target, scope.namespace);
   let continueToken = '';

@@ -2,7 +2,7 @@
 import { isJsonObject } from '../request/json-value.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { refusal, unreachable } from './api-refusal.js';
-import type { KubeApi, KubeResponse } from './kube-api.js';
+import type { KubeCaller, KubeResponse } from './kube-api.js';
 import { MANAGED_BY, REPORT_NAME, reportChanged, type PolicyReport } from './policy-report.js';
 
 const GROUP_PATH = '/apis/wgpolicyk8s.io/v1alpha2';
@@ -55,7 +55,7 @@ function replacement(current: PolicyReport, next: PolicyReport): PolicyReport {
 
 export class PolicyReportStore {
   constructor(
-    private readonly api: KubeApi,
+    private readonly api: KubeCaller,
     /** Checked before every write: only the leader writes. */
     private readonly mayWrite: () => boolean = () => true,
   ) {}
