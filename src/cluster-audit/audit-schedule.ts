@@ -9,7 +9,7 @@ import { runAudit } from './audit-run.js';
 import { KubeApi } from './kube-api.js';
 import { clusterAccess, SERVICE_ACCOUNT_NAMESPACE } from './kube-credentials.js';
 import { LeaderLease } from './leader-lease.js';
-import { buildPolicyReports, type PolicyReport } from './policy-report.js';
+import { buildPolicyReports, LEFT_OUT_ANNOTATION, type PolicyReport } from './policy-report.js';
 import { PolicyReportStore } from './policy-report-store.js';
 
 /** After a failed run, the next try comes this soon (or at the interval, if shorter). */
@@ -52,7 +52,7 @@ function totals(reports: readonly PolicyReport[]): Record<string, number> {
   const sum: Record<string, number> = { fail: 0, warn: 0, skip: 0, pass: 0, leftOut: 0 };
   for (const r of reports) {
     for (const key of ['fail', 'warn', 'skip', 'pass'] as const) sum[key]! += r.summary[key];
-    sum['leftOut']! += Number(r.metadata.annotations['riskgate.io/results-left-out'] ?? 0);
+    sum['leftOut']! += Number(r.metadata.annotations[LEFT_OUT_ANNOTATION] ?? 0);
   }
   return sum;
 }
