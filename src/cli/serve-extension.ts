@@ -9,6 +9,7 @@ import type { Rule } from '../rules/rule.js';
 import type { PemPair } from '../tls/certificates.js';
 import type { TlsFiles } from '../tls/cert-files.js';
 import type { ReviewObserver } from '../webhook/review-observer.js';
+import type { ClientRefusal } from '../webhook/client-auth.js';
 
 /** The options `serve` itself defines; extensions read theirs from the same object (commander's camelCase names). */
 export interface ServeOptions {
@@ -30,6 +31,12 @@ export interface ServeOptions {
   auditLease?: string;
   auditLeaseDuration?: number;
   auditMaxResults?: number;
+  /** PEM file of the CA that signs the API server's client certificate: callers without one are refused in the TLS handshake. */
+  clientCa?: string;
+  /** With clientCa: the accepted common names of the client certificate (none: any the CA signed). */
+  clientCn?: string[];
+  /** Plain-HTTP port for /healthz and /readyz (the kubelet's probes carry no client certificate). */
+  healthPort?: number;
   [option: string]: unknown;
 }
 
@@ -60,6 +67,8 @@ export interface ServeContext {
   recordRiskEvents(events: readonly RiskEvent[]): void;
   /** Watches every review (e.g. metrics). */
   addReviewObserver(observer: ReviewObserver): void;
+  /** Each connection the admission port refused (handshake failed, certificate refused, limits). */
+  onClientRefused(listener: (refusal: ClientRefusal) => void): void;
   /** /readyz fails while the check returns false. */
   addReadinessCheck(name: string, check: () => boolean): void;
   /** Runs once the webhook listens (e.g. patch a caBundle, announce the address). */

@@ -1,4 +1,5 @@
 // Wires `riskgate serve`: logger, policy store, TLS (files or dev certs), extensions, sinks, the HTTPS webhook, the cluster audit, and shutdown.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
 import type { DestinationStream, Level } from 'pino';
@@ -20,6 +21,11 @@ import { createApp } from '../webhook/app.js';
 import { Lifecycle } from '../webhook/lifecycle.js';
 import type { ReviewObserver } from '../webhook/review-observer.js';
 import { createWebhookServer, drain, listen, replaceCertificate } from '../webhook/server.js';
+import type { CallerCheck } from '../webhook/server.js';
+import type { ClientAuth, ClientRefusal } from '../webhook/client-auth.js';
+import { ClientRefusalLog } from '../webhook/client-refusal-log.js';
+import { startHealthServer } from '../webhook/health-server.js';
+import type { HealthServer } from '../webhook/health-server.js';
 import type { ServeContext, ServeExtension, ServeOptions, ServeTls } from './serve-extension.js';
 
 export interface ServeRuntimeDeps {
@@ -77,6 +83,7 @@ interface Registrations {
   sink?: RiskSink;
   observers: ReviewObserver[];
   listening: Array<(address: AddressInfo) => Promise<void> | void>;
+  refusals: Array<(refusal: ClientRefusal) => void>;
   shutdown: Array<{ name: string; task: () => Promise<void> | void }>;
 }
 
@@ -94,6 +101,7 @@ function contextFor(options: ServeOptions, logger: Logger, rules: readonly Rule[
       reg.sink.write(events);
     },
     addReviewObserver: (observer) => reg.observers.push(observer),
+    onClientRefused: (listener) => reg.refusals.push(listener),
     addReadinessCheck: (name, check) => lifecycle.addReadinessCheck(name, check),
     onListening: (task) => reg.listening.push(task),
     onShutdown: (name, task) => reg.shutdown.push({ name, task }),
@@ -116,6 +124,47 @@ async function startAudit(options: ServeOptions, logger: Logger, rules: readonly
   );
 }
 
+/** --client-ca and --client-cn: the CA bundle read once at start (a restart picks up a new one). */
+function clientAuthOf(options: ServeOptions): ClientAuth | undefined {
+  const names = options.clientCn ?? [];
+  if (!options.clientCa) {
+    if (names.length > 0) throw new RiskgateError('USAGE', '--client-cn needs --client-ca');
+    return undefined;
+  }
+  let ca: string;
+  try {
+    ca = readFileSync(options.clientCa, 'utf8');
+  } catch (error) {
+    throw new RiskgateError('CLIENT_CA_UNREADABLE', `--client-ca ${options.clientCa}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new RiskgateError('CLIENT_CA_INVALID', `--client-ca ${options.clientCa}: no PEM certificate in it`);
+  return { ca, names };
+}
+
+function callerCheck(options: ServeOptions, logger: Logger, reg: Registrations): CallerCheck {
+  const clientAuth = clientAuthOf(options);
+  const log = new ClientRefusalLog(logger);
+  const onRefused = (refusal: ClientRefusal) => {
+    log.record(refusal);
+    for (const listener of reg.refusals) listener(refusal);
+  };
+  if (clientAuth) logger.info({ clientCa: options.clientCa, names: clientAuth.names }, 'admission callers must present a client certificate');
+  return clientAuth ? { clientAuth, onRefused } : { onRefused };
+}
+
+/** --health-port: the probes' plain-HTTP port; if it cannot listen, the webhook stops listening too. */
+async function healthPort(options: ServeOptions, logger: Logger, lifecycle: Lifecycle, server: Server): Promise<HealthServer | undefined> {
+  if (options.healthPort === undefined) return undefined;
+  try {
+    const health = await startHealthServer(lifecycle, options.host, options.healthPort);
+    logger.info({ port: health.address.port, paths: ['/healthz', '/readyz'] }, 'health port listening');
+    return health;
+  } catch (error) {
+    server.close();
+    throw new RiskgateError('LISTEN_FAILED', `--health-port: cannot listen on ${options.host}:${options.healthPort}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
 async function runShutdownTasks(reg: Registrations, logger: Logger): Promise<void> {
   for (const { name, task } of [...reg.shutdown].reverse()) {
     try {
@@ -136,7 +185,8 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   const source = await tlsSource(options, logger);
   const tls = new TlsHolder(source.pair, source.files);
   const lifecycle = new Lifecycle();
-  const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], shutdown: [] };
+  const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], refusals: [], shutdown: [] };
+  const callers = callerCheck(options, logger, reg);
   const context = contextFor(options, logger, rules, store, tls, lifecycle, reg);
   for (const extension of deps.extensions ?? []) {
     logger.debug({ extension: extension.name }, 'starting serve extension');
@@ -145,9 +195,8 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   const audit = await startAudit(options, logger, rules, store);
   const { app, sink } = createApp({ rules, policy: () => store.current(), sinks: reg.sinks, observers: reg.observers, logger, lifecycle, ...(deps.clock ? { clock: deps.clock } : {}) });
   reg.sink = sink;
-  const server = createWebhookServer(app, tls.current());
+  const server = createWebhookServer(app, tls.current(), undefined, callers);
   tls.attach(server);
-  server.on('tlsClientError', (error) => logger.debug({ reason: error.message }, 'TLS handshake failed'));
   store.watch(logger, deps.watch);
   const reloader: TlsReloader = watchTlsFiles(source.files, tls.current(), (pair) => tls.update(pair), logger, deps.watch);
   let address: AddressInfo;
@@ -161,6 +210,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `https://${host}:${address.port}`;
+  const health = await healthPort(options, logger, lifecycle, server);
   for (const task of reg.listening) await task(address);
   lifecycle.markReady();
   logger.info({ url, paths: ['/validate', '/validate/enforce', '/validate/observe', '/healthz', '/readyz'] }, 'riskgate webhook listening');
@@ -177,6 +227,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
       }
       logger.info({ reason }, 'draining: no new connections, finishing in-flight reviews');
       await drain(server, options.drainTimeout * 1000);
+      await health?.close();
       await audit?.stop();
       await runShutdownTasks(reg, logger);
       store.close();

@@ -1,10 +1,13 @@
 // The HTTPS server around the app: TLS 1.2+, keep-alive tuned for the API server, live certificate swap, graceful drain.
 import { createServer } from 'node:https';
 import { Server as TlsServer } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { Server } from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { PemPair } from '../tls/certificates.js';
+import { clientAuthTlsOptions, verdictOf } from './client-auth.js';
+import type { ClientAuth, ClientRefusal } from './client-auth.js';
 
 export interface ServerTimeouts {
   /** Longer than the API server's idle-connection timeout (Go: 90 s), so the client, not riskgate, closes idle connections. */
@@ -43,17 +46,44 @@ const MODERN_CIPHERS = [
 /** Request headers above this are refused with 431 (Node's default, pinned so an upgrade cannot widen it). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-function secureOptions({ cert, key }: TlsMaterial) {
-  return { cert, key, minVersion: 'TLSv1.2' as const, ciphers: MODERN_CIPHERS, honorCipherOrder: true };
+export interface CallerCheck {
+  /** Only clients with a certificate from this CA (and one of these names) get past the TLS layer. */
+  clientAuth?: ClientAuth;
+  /** Each connection refused in its handshake or for its certificate's name. */
+  onRefused?: (refusal: ClientRefusal) => void;
+}
+
+/** The client CA each server verifies with, kept so that a certificate swap keeps verifying callers. */
+const clientCas = new WeakMap<Server, ClientAuth>();
+
+function secureOptions({ cert, key }: TlsMaterial, clientAuth?: ClientAuth) {
+  return { cert, key, minVersion: 'TLSv1.2' as const, ciphers: MODERN_CIPHERS, honorCipherOrder: true, ...(clientAuth ? clientAuthTlsOptions(clientAuth) : {}) };
+}
+
+/** Refusals: failed handshakes (no or untrusted client certificate), and verified certificates whose name is not accepted. */
+function checkCallers(server: Server, check: CallerCheck): void {
+  const refuse = (refusal: ClientRefusal) => check.onRefused?.(refusal);
+  server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+    refuse({ reason: 'handshake_failed', peer: socket.remoteAddress ?? '', detail: error.code ?? error.message });
+  });
+  const auth = check.clientAuth;
+  if (!auth) return;
+  // Before the HTTP layer's own listener: a refused caller's socket is gone before a byte of HTTP is read.
+  server.prependListener('secureConnection', (socket: TLSSocket) => {
+    const verdict = verdictOf(auth, socket);
+    if (!verdict) return;
+    refuse({ ...verdict, peer: socket.remoteAddress ?? '' });
+    socket.destroy();
+  });
 }
 
 /** Every TCP connection of each server, TLS handshake done or not (closeAllConnections knows only HTTP connections). */
 const rawSockets = new WeakMap<Server, Set<Socket>>();
 
-export function createWebhookServer(listener: RequestListener, tls: TlsMaterial, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS): Server {
+export function createWebhookServer(listener: RequestListener, tls: TlsMaterial, timeouts: ServerTimeouts = DEFAULT_TIMEOUTS, callers: CallerCheck = {}): Server {
   const server = createServer(
     {
-      ...secureOptions(tls),
+      ...secureOptions(tls, callers.clientAuth),
       keepAlive: true,
       maxHeaderSize: MAX_HEADER_BYTES,
       requestTimeout: timeouts.requestMs,
@@ -64,6 +94,8 @@ export function createWebhookServer(listener: RequestListener, tls: TlsMaterial,
     listener,
   );
   server.keepAliveTimeout = timeouts.keepAliveMs;
+  if (callers.clientAuth) clientCas.set(server, callers.clientAuth);
+  checkCallers(server, callers);
   const sockets = new Set<Socket>();
   rawSockets.set(server, sockets);
   server.on('connection', (socket: Socket) => {
@@ -81,7 +113,7 @@ function closeEveryConnection(server: Server): void {
 
 /** New connections get the new certificate; connections already open keep theirs. Throws if cert and key do not match. */
 export function replaceCertificate(server: Server, tls: TlsMaterial): void {
-  server.setSecureContext(secureOptions(tls));
+  server.setSecureContext(secureOptions(tls, clientCas.get(server)));
 }
 
 export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
