@@ -10,6 +10,7 @@ import { renderChart, registerWebhook, type ChartRender } from './harness/webhoo
 import { makeWebhookPki, startRiskgate, type Riskgate } from './harness/riskgate-process.js';
 import { riskEventsOf } from './harness/risk-event-log.js';
 import { serviceAccountKubeconfig } from './harness/service-account-kubeconfig.js';
+import { waitFor } from './harness/wait-for.js';
 import { CHART, CLI } from './harness/repo.js';
 import { parseJunit } from '../check/report-findings.js';
 
@@ -190,6 +191,9 @@ test('refused: missing RBAC, invalid credentials, an unreachable API server: one
   });
   await plane.kubectl.ok(['create', 'role', 'list-services', '--verb=list', '--resource=services', '-n', 'team-a']);
   await plane.kubectl.ok(['create', 'rolebinding', 'nobody-services', '--role=list-services', '--serviceaccount=team-a:nobody', '-n', 'team-a']);
+  // The authorizer reads RBAC through an informer: wait until the binding is in force.
+  const can = async () => (await plane.kubectl.run(['auth', 'can-i', 'list', 'services', '-n', 'team-a', '--as=system:serviceaccount:team-a:nobody'])).stdout.trim() === 'yes';
+  await waitFor('the RoleBinding in force', 10_000, can);
   const partly = await audit(['--kubeconfig', nobody, '--namespace', 'team-a']);
   expect(partly.code).toBe(2);
   expect(partly.stderr).toMatch(/^riskgate audit: list daemonsets\.apps in namespace team-a: forbidden \(403\): .*cannot list resource "daemonsets" in API group "apps" in the namespace "team-a"\n$/);
