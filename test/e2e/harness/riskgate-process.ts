@@ -37,6 +37,8 @@ export interface RiskgateOptions {
   metricsPort?: number;
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** The client certificate the readiness check presents (riskgate started with --client-ca). */
+  clientCert?: { cert: string; key: string };
 }
 
 export interface Riskgate {
@@ -74,7 +76,7 @@ export async function startRiskgate(options: RiskgateOptions): Promise<Riskgate>
   const process = startProcess(`riskgate ${options.name}`, globalThis.process.execPath, args, { cwd: home, logFile, env: { ...globalThis.process.env, ...(options.env ?? {}) } });
   const url = `https://${options.host ?? '127.0.0.1'}:${port}`;
   const ca = options.pki?.ca.cert;
-  const ready = async () => (await httpsGet(`${url}/readyz`, ca ?? null)).status === 200;
+  const ready = async () => (await httpsGet(`${url}/readyz`, ca ?? null, options.clientCert ? { clientCert: options.clientCert } : {})).status === 200;
   await waitFor(`riskgate ${options.name} on ${url}`, 30_000, ready, () => process.failure());
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const metrics = async () => (await fetch(metricsUrl)).text();
