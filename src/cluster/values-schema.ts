@@ -128,6 +128,17 @@ export function valuesSchemaSkeleton(): Json {
         interval: { type: 'string', pattern: '^$|^[0-9]+(s|m|h|d)$', description: 'serve --audit-interval, e.g. 1h; empty: no cluster audit' },
         maxResults: { type: 'integer', minimum: 1, description: 'results per PolicyReport at most (serve --audit-max-results)' },
       }),
+      clientAuth: strict({
+        enabled: { type: 'boolean', description: 'serve --client-ca/--client-cn: only a caller with a client certificate from caConfigMap may call the admission port' },
+        caConfigMap: keyRef('ca.crt'),
+        commonNames: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'serve --client-cn: the accepted names (CN); empty: any the CA signed' },
+        healthPort: { type: 'integer', minimum: 1024, maximum: 65535, description: "serve --health-port: the kubelet's probes, plain HTTP" },
+      }),
+      networkPolicy: strict({
+        enabled: { type: 'boolean' },
+        controlPlaneCidrs: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' }, description: 'the only sources admitted to the admission port' },
+        extraIngress: anyList,
+      }),
       hec: hecSchema(),
       otlp: otlpSchema(),
     },

@@ -2,7 +2,8 @@
 
 {{- define "riskgate.checkValues" -}}
 {{- include "riskgate.checkSpoolSize" . -}}
-{{- $own := list "policy" "certs" "tls" "data" "tmp" "hec-ca" -}}
+{{- include "riskgate.checkCallers" . -}}
+{{- $own := list "policy" "certs" "tls" "data" "tmp" "hec-ca" "client-ca" -}}
 {{- range .Values.extraVolumes -}}
 {{- if has .name $own -}}
 {{- fail (printf "extraVolumes: the name %q is one of the chart's own volumes (%s): pick another" .name (join ", " $own)) -}}
