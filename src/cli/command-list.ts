@@ -8,7 +8,8 @@ import { registerAuditCommand } from './audit-command.js';
 import { registerSplCommand } from './spl-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerEventsCommand } from './events-command.js';
+import { registerVapCommand } from './vap-command.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerServeCommand, registerCertsCommand, registerCheckCommand, registerAuditCommand, registerSplCommand, registerReplayCommand, registerEventsCommand, registerDetectMetricsCommand];
+export const commands: RegisterCommand[] = [registerServeCommand, registerCertsCommand, registerCheckCommand, registerAuditCommand, registerSplCommand, registerReplayCommand, registerEventsCommand, registerDetectMetricsCommand, registerVapCommand];

@@ -39,6 +39,10 @@ function stringList(): Json {
   return { type: 'array', items: { type: 'string', minLength: 1 } };
 }
 
+/** RFC 3339 with a zone, as src/engine/exemption-blocks.ts reads `expires` (the policy file checks the date itself). */
+const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
+
+/** One exemption block, or a list of them; each may end (`expires`) and give its `reason`. */
 function exemptionsSchema(keys: readonly string[]): Json {
   const properties: Record<string, Json> = {};
   for (const key of keys) {
@@ -46,7 +50,20 @@ function exemptionsSchema(keys: readonly string[]): Json {
     else if (key === 'serviceAccounts') properties[key] = { type: 'array', items: { type: 'string', pattern: '^[^:\\s]+:[^:\\s]+$' } };
     else properties[key] = stringList();
   }
-  return { type: 'object', additionalProperties: false, properties };
+  properties['expires'] = { type: 'string', pattern: RFC3339, description: 'RFC 3339 time the block stops applying, e.g. 2026-12-01T00:00:00Z (quote it)' };
+  properties['reason'] = { type: 'string', minLength: 1 };
+  const block: Json = { type: 'object', additionalProperties: false, properties };
+  return { oneOf: [block, { type: 'array', items: block }] };
+}
+
+/**
+ * Namespace patterns of namespaceActions: namespace names (lowercase letters, digits, -) with `*`, so that the chart's
+ * template writes their CEL without escaping. A mapping is read in key order (Helm sorts keys); a list of one-key
+ * mappings keeps its order, for patterns that overlap (first match wins).
+ */
+function namespaceActionsSchema(): Json {
+  const entries = { type: 'object', propertyNames: { pattern: '^[a-z0-9*-]+$' }, additionalProperties: actionSchema(ACTIONS) };
+  return { oneOf: [entries, { type: 'array', items: { ...entries, minProperties: 1, maxProperties: 1 } }] };
 }
 
 /**
@@ -65,6 +82,7 @@ function rulePolicySchema(rule: Rule): Json {
     additionalProperties: false,
     properties: {
       action: actionSchema(metric ? METRIC_ACTIONS : ACTIONS),
+      ...(metric ? {} : { namespaceActions: namespaceActionsSchema() }),
       exemptions: exemptionsSchema(metric ? METRIC_EXEMPTIONS : REQUEST_EXEMPTIONS),
     },
   };
@@ -80,7 +98,8 @@ export function policyValuesSchema(rules: readonly Rule[]): Json {
     additionalProperties: false,
     properties: {
       defaultAction: actionSchema(ACTIONS),
-      exemptions: exemptionsSchema(ALL_EXEMPTIONS),
+      requireReason: { type: 'boolean', description: 'every exemption block must give a reason' },
+      exemptions: { anyOf: [{ type: 'null' }, exemptionsSchema(ALL_EXEMPTIONS)] },
       rules: { type: 'object', additionalProperties: false, properties: ruleProperties },
     },
   };

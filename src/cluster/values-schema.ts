@@ -141,6 +141,9 @@ export function valuesSchemaSkeleton(): Json {
       }),
       hec: hecSchema(),
       otlp: otlpSchema(),
+      vap: strict({
+        enabled: { type: 'boolean', description: 'serve --vap: the deny rules as ValidatingAdmissionPolicies (Kubernetes 1.30+); the enforce webhook entry drops them' },
+      }),
     },
   };
 }

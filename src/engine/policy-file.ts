@@ -1,6 +1,6 @@
 // Parses a policy YAML text into a Policy, rejecting unknown rule ids, actions and keys with file:line:column and the key.
-import { isScalar } from 'yaml';
-import type { LineCounter, Node } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
+import type { LineCounter, Node, Pair } from 'yaml';
 import { clipText } from '../request/field-name.js';
 import { readYamlStream } from '../request/yaml-stream.js';
 import type { Rule } from '../rules/rule.js';
@@ -18,12 +18,22 @@ const TOP_KEYS = ['apiVersion', 'kind', 'defaultAction', 'requireReason', 'exemp
 const REQUEST_RULE_KEYS = ['action', 'namespaceActions', 'exemptions'] as const;
 const METRIC_RULE_KEYS = ['action', 'exemptions'] as const;
 
-/** `{"prod-*": deny, "dev-*": record}`: patterns in file order, each with an action the rule may take. */
+function namespaceAction(r: PolicyReader, pair: Pair, key: string): NamespaceAction {
+  const pattern = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : '';
+  if (pattern === '') r.fail('POLICY_NOT_A_STRING', pair, key, 'namespace patterns must be non-empty strings');
+  return { pattern, action: r.action(pair.value, `${key}.${pattern}`, ACTIONS) };
+}
+
+/**
+ * `{"prod-*": deny, "dev-*": record}` (patterns in file order), or a list of one-key mappings (`- "prod-*": deny`),
+ * which keeps its order where a mapping may not (Helm values sort keys).
+ */
 function readNamespaceActions(r: PolicyReader, node: unknown, key: string): NamespaceAction[] {
-  return r.map(node, key).items.map((pair) => {
-    const pattern = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : '';
-    if (pattern === '') r.fail('POLICY_NOT_A_STRING', pair, key, 'namespace patterns must be non-empty strings');
-    return { pattern, action: r.action(pair.value, `${key}.${pattern}`, ACTIONS) };
+  if (!isSeq(node)) return r.map(node, key).items.map((pair) => namespaceAction(r, pair, key));
+  return node.items.map((item, i) => {
+    const map = r.map(item, `${key}[${i}]`);
+    if (map.items.length !== 1) r.fail('POLICY_NOT_ONE_PATTERN', item as Node, `${key}[${i}]`, 'each item maps one namespace pattern to an action');
+    return namespaceAction(r, map.items[0]!, `${key}[${i}]`);
   });
 }
 

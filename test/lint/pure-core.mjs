@@ -5,6 +5,7 @@ import { join } from 'node:path';
 const PURE_DIRS = ['src/rules', 'src/request', 'src/engine', 'src/spl', 'src/kubernetes', 'src/signals', 'src/cel'];
 const PURE_FILES = [
   'src/outputs/risk-event.ts', 'src/outputs/admission-response.ts', 'src/tls/certificates.ts',
+  'src/vap/admission-policy.ts', 'src/vap/summary-cel.ts', 'src/vap/vap-set.ts', 'src/vap/vap-yaml.ts',
   'src/cluster-audit/audit-targets.ts', 'src/cluster-audit/audit-report.ts', 'src/cluster-audit/policy-report.ts', 'src/cluster-audit/policy-report-result.ts',
 ];
 const FORBIDDEN = [

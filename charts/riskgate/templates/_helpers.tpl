@@ -78,7 +78,71 @@ record
 {{- end -}}
 
 {{/*
-The rules of one webhook entry. mode "enforce": rules in deny mode; mode "observe": rules in warn or record mode.
+The namespaceActions of rule .id as a JSON list of [pattern, action] pairs, in the order riskgate reads them from the
+rendered policy file: a mapping's keys sorted (Helm and toYaml sort them), a list's items as listed.
+*/}}
+{{- define "riskgate.namespaceEntries" -}}
+{{- $rule := get (.root.Values.policy.rules | default dict) .id | default dict -}}
+{{- $given := get $rule "namespaceActions" -}}
+{{- $entries := list -}}
+{{- if kindIs "map" $given -}}
+{{- range $pattern, $action := $given }}{{ $entries = append $entries (list $pattern (include "riskgate.actionName" $action)) }}{{ end -}}
+{{- else if kindIs "slice" $given -}}
+{{- range $given }}{{ range $pattern, $action := . }}{{ $entries = append $entries (list $pattern (include "riskgate.actionName" $action)) }}{{ end }}{{ end -}}
+{{- end -}}
+{{- toJson $entries -}}
+{{- end -}}
+
+{{/* Every action rule .id takes in some namespace (its own and those of its namespaceActions), as a JSON list. */}}
+{{- define "riskgate.ruleActions" -}}
+{{- $actions := list (include "riskgate.ruleAction" .) -}}
+{{- range (include "riskgate.namespaceEntries" . | fromJsonArray) }}{{ $actions = append $actions (index . 1) }}{{ end -}}
+{{- toJson ($actions | uniq) -}}
+{{- end -}}
+
+{{/*
+CEL true when request.namespace matches one namespaceActions pattern: == for a name, an RE2 matches() where `*`
+stands for any run of characters but a line terminator (src/cel/glob-cel.ts writes the same text; values.schema.json
+keeps patterns to [a-z0-9-] and `*`, which need no escaping).
+*/}}
+{{- define "riskgate.namespaceMatch" -}}
+{{- $namespace := "(has(request.namespace) ? request.namespace : '')" -}}
+{{- if contains "*" . -}}
+{{- printf "%s.matches('^%s$')" $namespace (replace "*" "[^\\\\n\\\\r\\\\x{2028}\\\\x{2029}]*" .) -}}
+{{- else -}}
+{{- printf "%s == '%s'" $namespace . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+CEL true exactly in the namespaces where rule .id takes one of the actions .wanted (first namespaceActions match
+wins, else the rule's action): "true", "false" or an expression, the same text src/cel/namespace-cel.ts writes.
+*/}}
+{{- define "riskgate.namespaceTerm" -}}
+{{- $wanted := .wanted -}}
+{{- $rest := ternary "true" "false" (has (include "riskgate.ruleAction" .) $wanted) -}}
+{{- range (include "riskgate.namespaceEntries" . | fromJsonArray | reverse) -}}
+{{- $m := include "riskgate.namespaceMatch" (index . 0) -}}
+{{- if has (index . 1) $wanted -}}
+{{- if eq $rest "false" }}{{ $rest = $m }}{{ else if ne $rest "true" }}{{ $rest = printf "%s || %s" $m $rest }}{{ end -}}
+{{- else -}}
+{{- if eq $rest "true" }}{{ $rest = printf "!(%s)" $m }}{{ else if ne $rest "false" }}{{ $rest = printf "!(%s) && (%s)" $m $rest }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $rest -}}
+{{- end -}}
+
+{{/*
+Whether rule .rule denies through a ValidatingAdmissionPolicy (vap.enabled: `serve --vap` installs one for each
+rule whose CEL is exact) rather than through the enforce entry.
+*/}}
+{{- define "riskgate.denyByVap" -}}
+{{- if and .root.Values.vap.enabled .rule.matchConditionExact -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+The rules of one webhook entry. mode "enforce": rules that deny in some namespace (not those a
+ValidatingAdmissionPolicy denies); mode "observe": rules that warn or record in some namespace.
 Rules on the same API groups, versions and resources are merged into one entry with the union of their operations.
 */}}
 {{- define "riskgate.webhookRules" -}}
@@ -88,8 +152,9 @@ Rules on the same API groups, versions and resources are merged into one entry w
 {{- $merged := dict -}}
 {{- $order := list -}}
 {{- range $catalog.rules -}}
-{{- $action := include "riskgate.ruleAction" (dict "root" $root "id" .id) -}}
-{{- $wanted := ternary (eq $action "deny") (or (eq $action "warn") (eq $action "record")) (eq $mode "enforce") -}}
+{{- $actions := include "riskgate.ruleActions" (dict "root" $root "id" .id) | fromJsonArray -}}
+{{- $enforced := and (has "deny" $actions) (not (include "riskgate.denyByVap" (dict "root" $root "rule" .))) -}}
+{{- $wanted := ternary $enforced (or (has "warn" $actions) (has "record" $actions)) (eq $mode "enforce") -}}
 {{- if $wanted -}}
 {{- $key := printf "%s|%s|%s" (join "," .apiGroups) (join "," .apiVersions) (join "," .resources) -}}
 {{- if hasKey $merged $key -}}
@@ -112,18 +177,21 @@ Rules on the same API groups, versions and resources are merged into one entry w
 {{- end -}}
 
 {{/*
-The CEL expression of the enforce entry's matchCondition: the OR of the matchCondition of every rule in deny mode
-(files/rules.json, compiled from the catalog by src/cel), one rule a line. True for every request a deny rule can
-refuse, so the entry (failurePolicy Fail) only receives those: with riskgate down, the rest of the cluster's requests
-pass. Empty when no rule denies.
+The CEL expression of the enforce entry's matchCondition: the OR, one rule a line, of each rule that denies in some
+namespace (and is not denied by a ValidatingAdmissionPolicy): its matchCondition (files/rules.json, compiled from
+the catalog by src/cel), and where namespaceActions make it deny only in some namespaces, `&& (<those namespaces>)`.
+True for every request a deny rule can refuse, so the entry (failurePolicy Fail) only receives those: with riskgate
+down, the rest of the cluster's requests pass, and a namespace where no rule denies never fails closed. Empty when no
+rule denies.
 */}}
 {{- define "riskgate.denyMatchCondition" -}}
 {{- $root := . -}}
 {{- $catalog := $root.Files.Get "files/rules.json" | fromJson -}}
 {{- $parts := list -}}
 {{- range $catalog.rules -}}
-{{- if eq (include "riskgate.ruleAction" (dict "root" $root "id" .id)) "deny" -}}
-{{- $parts = append $parts (printf "(%s)" .matchCondition) -}}
+{{- $term := include "riskgate.namespaceTerm" (dict "root" $root "id" .id "wanted" (list "deny")) -}}
+{{- if and (ne $term "false") (not (include "riskgate.denyByVap" (dict "root" $root "rule" .))) -}}
+{{- $parts = append $parts (ternary (printf "(%s)" .matchCondition) (printf "(%s) && (%s)" .matchCondition $term) (eq $term "true")) -}}
 {{- end -}}
 {{- end -}}
 {{- join "\n|| " $parts -}}
@@ -151,6 +219,19 @@ pass. Empty when no rule denies.
 {{- end -}}
 {{- end -}}
 
+{{/* A namespaceActions value with its actions written as names (a mapping, or a list of one-key mappings). */}}
+{{- define "riskgate.namedNamespaceActions" -}}
+{{- if kindIs "slice" . -}}
+{{- $items := list -}}
+{{- range . }}{{ $item := dict }}{{ range $pattern, $action := . }}{{ $_ := set $item $pattern (include "riskgate.actionName" $action) }}{{ end }}{{ $items = append $items $item }}{{ end -}}
+{{- toJson $items -}}
+{{- else -}}
+{{- $named := dict -}}
+{{- range $pattern, $action := . }}{{ $_ := set $named $pattern (include "riskgate.actionName" $action) }}{{ end -}}
+{{- toJson $named -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The policy file `riskgate serve --policy` reads, from the policy values (actions written as names). */}}
 {{- define "riskgate.policyFile" -}}
 {{- $rules := dict -}}
@@ -159,11 +240,18 @@ pass. Empty when no rule denies.
 {{- if hasKey $copy "action" -}}
 {{- $_ := set $copy "action" (include "riskgate.actionName" $copy.action) -}}
 {{- end -}}
+{{- if hasKey $copy "namespaceActions" -}}
+{{- $named := include "riskgate.namedNamespaceActions" $copy.namespaceActions -}}
+{{- $_ := set $copy "namespaceActions" (ternary ($named | fromJsonArray) ($named | fromJson) (kindIs "slice" $copy.namespaceActions)) -}}
+{{- end -}}
 {{- $_ := set $rules $id $copy -}}
 {{- end -}}
 apiVersion: riskgate.io/v1
 kind: Policy
 defaultAction: {{ include "riskgate.actionName" (hasKey .Values.policy "defaultAction" | ternary .Values.policy.defaultAction "record") | quote }}
+{{- if .Values.policy.requireReason }}
+requireReason: true
+{{- end }}
 {{- with .Values.policy.exemptions }}
 exemptions:
   {{- toYaml . | nindent 2 }}
