@@ -24,6 +24,8 @@ export interface CheckOptions {
   failOn: FailOn;
   /** RFC 3339: judge exemption blocks as at this instant (default: now). */
   at?: string;
+  /** No object found is a pass, not exit 2. */
+  allowEmpty?: boolean;
 }
 
 export interface CheckIo {
@@ -50,6 +52,7 @@ export async function checkMain(paths: readonly string[], options: CheckOptions,
     policy,
     toolVersion: toolVersion(),
     now: at,
+    allowEmpty: options.allowEmpty === true,
     settings: {
       operation: options.operation,
       namespace: options.namespace,
@@ -59,6 +62,8 @@ export async function checkMain(paths: readonly string[], options: CheckOptions,
     },
   });
   for (const error of report.errors) io.stderr(`${errorLine(error)}\n`);
+  for (const warning of report.warnings ?? []) io.stderr(`riskgate check: warning: ${errorLine(warning)}\n`);
+  if (report.empty) io.stderr(`riskgate check: ${emptyLine(report.summary.files)}\n`);
   const text = WRITERS[options.output](report);
   if (options.out === undefined) {
     io.stdout(text);
@@ -67,6 +72,12 @@ export async function checkMain(paths: readonly string[], options: CheckOptions,
     io.stdout(`${summaryLine(report.summary)}\n`);
   }
   return report.exitCode;
+}
+
+/** Why a check that judged nothing fails: no manifest file at all, or files without an object. */
+function emptyLine(files: number): string {
+  const what = files === 0 ? 'no manifest files (.yaml, .yml, .json) found' : `no Kubernetes objects found in ${files === 1 ? '1 file' : `${files} files`} (empty documents, comments or empty Lists only)`;
+  return `${what}: nothing was checked; pass --allow-empty when that is expected`;
 }
 
 function usageProblem(options: Record<string, unknown>): string | undefined {
@@ -85,6 +96,8 @@ export async function runCheckCommand(paths: string[], options: Record<string, u
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') stderr(`riskgate check: cannot write to stdout: ${error.message}\n`);
   });
+  // A library's runtime warning (process.emitWarning) is no part of a CI report: stderr carries riskgate's own lines only.
+  process.removeAllListeners('warning');
   const problem = usageProblem(options);
   if (problem) {
     stderr(`riskgate check: ${problem}\n`);

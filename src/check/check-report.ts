@@ -120,7 +120,11 @@ export interface CheckReport {
   files: string[];
   objects: CheckedObject[];
   errors: InputError[];
+  /** Objects judged with a caveat (a retired API version judged as its replacement); printed on stderr, exit code unchanged. */
+  warnings?: InputError[];
   summary: CheckSummary;
+  /** Set when no object was found and --allow-empty was not given: nothing was checked, exit 2. */
+  empty?: boolean;
   exitCode: 0 | 1 | 2;
 }
 

@@ -9,6 +9,7 @@ import { actionAt } from '../engine/namespace-action.js';
 import { strongestAction } from '../engine/policy.js';
 import { resolveKind } from '../kubernetes/kinds.js';
 import { DEFAULT_CHECK_NAMESPACE, fromManifest } from '../request/from-manifest.js';
+import { retiredApiVersion, retiredApiVersionNotice } from '../request/retired-api-versions.js';
 import { parseManifestText } from '../request/manifest-documents.js';
 import type { ManifestObject, ParsedManifest } from '../request/manifest-documents.js';
 import type { ResourceRequest } from '../request/resource-request.js';
@@ -33,6 +34,8 @@ export interface CheckContext {
   toolVersion: string;
   /** The instant exemption blocks are judged at (default: now). */
   now?: Date;
+  /** A check that found no object at all passes (exit 0) instead of exit 2. */
+  allowEmpty?: boolean;
 }
 
 function riskScore(rule: RequestRule): number {
@@ -79,11 +82,21 @@ export function judgeRequest(request: ResourceRequest, origin: ObjectOrigin, api
     kind: request.kind,
     namespace: request.namespace,
     name: request.name,
-    knownKind: resolveKind(apiVersion, request.kind).known,
+    // The version judged (a retired DaemonSet version counts as the apps/v1 it is judged as).
+    knownKind: resolveKind(request.group ? `${request.group}/${request.version}` : request.version, request.kind).known,
     applicableRules: rules.filter((rule) => matchesRequest(rule.match, request)).map((rule) => ({ rule, action: actionAt(policy, rule.id, request.namespace) })),
     findings: reportedList,
     outcome: outcomeOf(reportedList),
   };
+}
+
+/** The notice for an object of a retired API version (judged as its replacement), or undefined. */
+function retiredNotice(file: string, item: ManifestObject): InputError | undefined {
+  const apiVersion = String(item.object['apiVersion']);
+  const kind = String(item.object['kind']);
+  const retired = retiredApiVersion(apiVersion, kind);
+  if (!retired) return undefined;
+  return { code: 'MANIFEST_RETIRED_API_VERSION', file, line: item.line, column: item.column, message: retiredApiVersionNotice(apiVersion, kind, retired) };
 }
 
 function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
@@ -121,6 +134,7 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
   const rules = requestRules(context.rules);
   const objects: CheckedObject[] = [];
   const errors: InputError[] = [];
+  const warnings: InputError[] = [];
   const files: string[] = [];
   for (const input of inputs) {
     if ('error' in input) {
@@ -132,9 +146,14 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
     for (const problem of parsed.problems) {
       errors.push({ code: problem.code, file: input.file, line: problem.line, column: problem.column, message: problem.message });
     }
-    for (const item of parsed.objects) objects.push(checkObject(input.file, item, context, rules));
+    for (const item of parsed.objects) {
+      objects.push(checkObject(input.file, item, context, rules));
+      const notice = retiredNotice(input.file, item);
+      if (notice) warnings.push(notice);
+    }
   }
   const summary = summarize(files.length, objects, errors);
+  const empty = objects.length === 0 && errors.length === 0 && !context.allowEmpty;
   return {
     tool: { name: 'riskgate', version: context.toolVersion },
     settings: context.settings,
@@ -142,7 +161,9 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
     files,
     objects,
     errors,
+    warnings,
     summary,
-    exitCode: exitCodeOf(summary, context.settings.failOn),
+    ...(empty ? { empty } : {}),
+    exitCode: empty ? 2 : exitCodeOf(summary, context.settings.failOn),
   };
 }

@@ -118,7 +118,7 @@ export function toSarif(report: CheckReport) {
         tool: { driver: { name: report.tool.name, version: report.tool.version, rules: report.rules.map(({ rule, action }) => sarifRule(rule, action)) } },
         invocations: [
           {
-            executionSuccessful: report.errors.length === 0,
+            executionSuccessful: report.errors.length === 0 && !report.empty,
             exitCode: report.exitCode,
             toolExecutionNotifications: report.errors.map(notification),
           },

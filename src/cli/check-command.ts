@@ -17,6 +17,7 @@ export function registerCheckCommand(program: Command): void {
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'junit', 'sarif']).default('text'))
     .option('--out <file>', 'write the report to this file instead of stdout (the summary line still goes to stdout)')
     .addOption(new Option('--fail-on <action>', 'exit 1 on denials only (deny), or on warnings too (warn)').choices(['deny', 'warn']).default('deny'))
+    .option('--allow-empty', 'exit 0 when no object is found (default: exit 2, nothing was checked)')
     .option('--at <time>', 'judge exemption blocks with an end as at this RFC 3339 time (default: now)')
     .action(async (paths: string[], options: Record<string, unknown>) => {
       // The engine, yaml and the writers load only now: `riskgate --version` stays fast.

@@ -3,6 +3,7 @@ import type { JsonObject } from './json-value.js';
 import { isJsonObject } from './json-value.js';
 import type { ResourceRequest, SourceLocation, UserIdentity } from './resource-request.js';
 import { resolveKind } from '../kubernetes/kinds.js';
+import { retiredApiVersion } from './retired-api-versions.js';
 
 /** Operations a manifest can stand for: `kubectl create/apply` of a new object, or `apply` over an existing one. */
 export type ManifestOperation = 'CREATE' | 'UPDATE';
@@ -57,7 +58,8 @@ function metadataString(object: JsonObject, field: string): string {
 export function fromManifest(object: JsonObject, location: SourceLocation, options: ManifestOptions): ResourceRequest {
   const apiVersion = typeof object['apiVersion'] === 'string' ? object['apiVersion'] : '';
   const kind = typeof object['kind'] === 'string' ? object['kind'] : '';
-  const resolved = resolveKind(apiVersion, kind);
+  // A DaemonSet of a retired version is judged as the apps/v1 one the API server would want instead (riskgate check says so).
+  const resolved = resolveKind(retiredApiVersion(apiVersion, kind)?.current ?? apiVersion, kind);
   const namespace = resolved.namespaced ? metadataString(object, 'namespace') || options.namespace : '';
   return {
     source: 'manifest',
