@@ -1,26 +1,36 @@
-// Risk-event sink that writes each event as one JSON line through pino to stdout (the Splunk OTel collector tails it).
-import { pino } from 'pino';
-import type { DestinationStream, Logger } from 'pino';
+// Risk-event sink that writes each event as one JSON line on the log's destination, stdout (the Splunk OTel collector tails it).
+import type { DestinationStream } from 'pino';
 import type { RiskEvent } from './risk-event.js';
 import type { RiskSink } from './risk-sink.js';
 
 /** The `msg` of every risk-event line, so a log pipeline can route them (e.g. `msg == "riskgate.risk_event"`). */
 export const RISK_EVENT_MESSAGE = 'riskgate.risk_event';
 
+const LINE_START = '{"level":"info",';
+const LINE_END = `,"msg":${JSON.stringify(RISK_EVENT_MESSAGE)}}\n`;
+
 /**
- * Its own pino instance at level info on the shared destination: the operator's --log-level never silences risk events,
- * and the event's own `time` is the line's time (pino adds none).
+ * The line of one event, from its JSON text: a pino info line (`level` first, `msg` last) whose fields are the event's,
+ * with the event's own `time` as the line's time. Written straight to the shared destination, not through a logger: the
+ * operator's --log-level never silences risk events, and the text the spool stores is not made a second time.
  */
+export function riskEventLine(json: string): string {
+  return json === '{}' ? `{"level":"info"${LINE_END}` : `${LINE_START}${json.slice(1, -1)}${LINE_END}`;
+}
+
 export class LogSink implements RiskSink {
   readonly name = 'log';
-  private readonly out: Logger;
 
-  constructor(private readonly destination: DestinationStream) {
-    this.out = pino({ level: 'info', base: null, timestamp: false, formatters: { level: (label) => ({ level: label }) } }, destination);
-  }
+  constructor(private readonly destination: DestinationStream) {}
 
   write(events: readonly RiskEvent[]): void {
-    for (const event of events) this.out.info(event, RISK_EVENT_MESSAGE);
+    this.writeJson(events, events.map((event) => JSON.stringify(event)));
+  }
+
+  /** One write for the batch: the lines of a review's events stay together. */
+  writeJson(_events: readonly RiskEvent[], json: readonly string[]): void {
+    if (json.length === 0) return;
+    this.destination.write(json.length === 1 ? riskEventLine(json[0]!) : json.map(riskEventLine).join(''));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,11 @@ export interface RiskSink {
    * to its local spool and returns). It may throw a RiskgateError when it cannot accept them (e.g. disk full).
    */
   write(events: readonly RiskEvent[]): void;
+  /**
+   * Optional, for sinks that store JSON (log line, spool line): `write` with each event's JSON text already made
+   * (`JSON.stringify(event)`). FanOutSink serializes each event once and hands the same text to every such sink.
+   */
+  writeJson?(events: readonly RiskEvent[], json: readonly string[]): void;
   /** Flushes what can be flushed and releases resources; called once on shutdown. */
   close(): Promise<void>;
 }
@@ -45,9 +50,11 @@ export class FanOutSink implements RiskSink {
   ) {}
 
   write(events: readonly RiskEvent[]): void {
+    let json: string[] | undefined;
     for (const sink of this.sinks) {
       try {
-        sink.write(events);
+        if (sink.writeJson) sink.writeJson(events, (json ??= events.map((event) => JSON.stringify(event))));
+        else sink.write(events);
       } catch (error) {
         this.observer.refused(sink, error, events.length);
         continue;

@@ -100,6 +100,10 @@ export class HecSink implements RiskSink {
     this.spool.append(events);
   }
 
+  writeJson(_events: readonly RiskEvent[], json: readonly string[]): void {
+    this.spool.appendJson(json);
+  }
+
   stats(): SinkStats {
     return { sink: this.name, queueDepth: this.spool.pendingEvents, spoolBytes: this.spool.pendingBytes, archiveBytes: this.spool.archiveBytes };
   }

@@ -17,6 +17,10 @@ export class SpoolSink implements RiskSink {
     this.spool.append(events);
   }
 
+  writeJson(_events: readonly RiskEvent[], json: readonly string[]): void {
+    this.spool.appendJson(json);
+  }
+
   stats(): SinkStats {
     return { sink: this.name, queueDepth: 0, spoolBytes: this.spool.pendingBytes, archiveBytes: this.spool.archiveBytes };
   }

@@ -89,18 +89,23 @@ export class EventSpool {
    * RiskgateError `spool-write-failed`.
    */
   append(events: readonly RiskEvent[]): void {
+    this.appendJson(events.map((e) => JSON.stringify(e)));
+  }
+
+  /** append() of events already serialized: `json` holds each event's JSON.stringify text, one line each. */
+  appendJson(json: readonly string[]): void {
     if (this.closed) throw new RiskgateError('spool-closed', 'the spool is closed');
-    if (events.length === 0) return;
-    const data = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    if (json.length === 0) return;
+    const data = Buffer.from(json.length === 1 ? `${json[0]!}\n` : `${json.join('\n')}\n`);
     try {
       this.writeAll(data);
     } catch (error) {
       // The caller cannot keep them either (the admission answer does not wait): they are lost, so they are counted.
-      this.options.observer.dropped(this.options.sinkName, 'write-failed', events.length);
+      this.options.observer.dropped(this.options.sinkName, 'write-failed', json.length);
       throw error;
     }
     this.active.bytes += data.length;
-    this.active.events += events.length;
+    this.active.events += json.length;
     this.dirty = true;
     if (this.active.bytes >= this.segmentBytes) this.rotate();
     this.enforceCap();
