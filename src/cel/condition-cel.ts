@@ -40,15 +40,15 @@ function matches(start: PathStart, pattern: string, vars: MacroVariables, facts:
 
 /** Values at the path in object that no value at the same path in oldObject equals (the evaluator compares JSON). */
 function addedValues(field: string, vars: MacroVariables, facts: Facts): Approximation {
-  const before = pathStart(withRoot(field, 'oldObject'));
+  const before = pathStart(withRoot(field, 'oldObject'), vars.roots);
   const isNew = (v: Cel, known: Facts) => (before === 'unknown' ? TRUE : not(some(before, (w) => relation(w, '==', v), vars, known).cel));
-  const result = some(pathStart(field), (v, known) => and(notNull(v), isNew(v, including(known, notNull(v)))), vars, facts);
+  const result = some(pathStart(field, vars.roots), (v, known) => and(notNull(v), isNew(v, including(known, notNull(v)))), vars, facts);
   return before === 'unknown' ? { ...result, exact: false } : result;
 }
 
 /** The list of values at the path differs between object and oldObject (in order, as the evaluator compares them). */
 function changed(field: string, vars: MacroVariables, facts: Facts): Approximation {
-  const lists = [pathStart(field), pathStart(withRoot(field, 'oldObject'))].map((start) =>
+  const lists = [pathStart(field, vars.roots), pathStart(withRoot(field, 'oldObject'), vars.roots)].map((start) =>
     start === 'none' ? { cel: EMPTY_LIST, exact: true } : start === 'unknown' ? undefined : valueList(start.value, start.steps, vars, facts),
   );
   const [now, before] = lists;
@@ -58,7 +58,7 @@ function changed(field: string, vars: MacroVariables, facts: Facts): Approximati
 }
 
 function leaf(condition: Leaf, vars: MacroVariables, facts: Facts): Approximation {
-  const start = pathStart(condition.field);
+  const start = pathStart(condition.field, vars.roots);
   if ('equals' in condition) return someEquals(start, [condition.equals], vars, facts);
   // An absent field is "not equal" for the evaluator (unlike SPL's field!=value).
   if ('notEquals' in condition) return negation(someEquals(start, [condition.notEquals], vars, facts));

@@ -1,8 +1,9 @@
 // An exemption block as CEL over object, oldObject and request: true exactly for the requests the block exempts (as src/engine/exemption.ts decides).
 import type { Exemptions } from '../engine/policy.js';
 import type { Cel } from './cel-text.js';
-import { FALSE, NO_FACTS, and, method, or, primary, relation, stringLiteral } from './cel-text.js';
-import { MacroVariables, isMap, pathStart, someValue } from './field-path-cel.js';
+import { FALSE, NO_FACTS, and, call, method, or, primary, relation, stringLiteral } from './cel-text.js';
+import { MacroVariables, PLAIN_ROOTS, isMap, pathStart, someValue } from './field-path-cel.js';
+import type { Roots } from './field-path-cel.js';
 import { anyGlobCel, globRe2 } from './glob-cel.js';
 import { REQUEST_NAMESPACE } from './namespace-cel.js';
 
@@ -36,7 +37,7 @@ function serviceAccountCel(username: Cel, patterns: readonly string[]): Cel {
 function carries(root: 'object' | 'oldObject', labels: Record<string, string>, vars: MacroVariables): Cel {
   return and(
     ...Object.entries(labels).map(([key, value]) =>
-      someValue(primary(root), [{ key: 'metadata' }, { key: 'labels' }, { key }], (v) => relation(v, '==', text(value)), vars, NO_FACTS),
+      someValue(vars.roots[root], [{ key: 'metadata' }, { key: 'labels' }, { key }], (v) => relation(v, '==', text(value)), vars, NO_FACTS),
     ),
   );
 }
@@ -44,16 +45,16 @@ function carries(root: 'object' | 'oldObject', labels: Record<string, string>, v
 /** The labels on the object, and on the old object when there is one (an UPDATE cannot exempt itself by adding them). */
 function labelsCel(labels: Record<string, string>, vars: MacroVariables): Cel {
   if (Object.keys(labels).length === 0) return FALSE;
-  const old = primary('oldObject');
-  return and(carries('object', labels, vars), or(relation(primary('type(oldObject)'), '!=', primary('map')), and(isMap(old), carries('oldObject', labels, vars))));
+  const old = vars.roots.oldObject;
+  return and(carries('object', labels, vars), or(relation(call('type', old), '!=', primary('map')), and(isMap(old), carries('oldObject', labels, vars))));
 }
 
 /**
  * The block exempts the request: any of its namespaces (those given; exact names may be left to a namespaceSelector),
  * users, service accounts, groups, or all of its labels. False when the block names none of them.
  */
-export function exemptionCel(block: Exemptions, namespaces: readonly string[] = block.namespaces): Cel {
-  const vars = new MacroVariables();
+export function exemptionCel(block: Exemptions, namespaces: readonly string[] = block.namespaces, roots: Roots = PLAIN_ROOTS): Cel {
+  const vars = new MacroVariables(roots);
   const username = requestField('username');
   const groups = requestField('groups');
   const g = vars.next();

@@ -9,9 +9,27 @@ type Step = ReturnType<typeof parsePath>['steps'][number];
 /** Where a path starts in CEL, and the steps left to walk; `none` when it resolves to nothing, `unknown` when CEL cannot follow it. */
 export type PathStart = { value: Cel; steps: Step[] } | 'none' | 'unknown';
 
-/** Names for macro variables (x0, x1, …), fresh within one expression so nested macros never shadow each other. */
+/** How an expression spells the roots object and oldObject. */
+export interface Roots {
+  object: Cel;
+  oldObject: Cel;
+}
+
+export const PLAIN_ROOTS: Roots = { object: primary('object'), oldObject: primary('oldObject') };
+
+/**
+ * The roots read as dyn: every value reached from them is dynamic, so a type checker that knows the resource's schema
+ * (a ValidatingAdmissionPolicy's typeChecking) finds nothing to object to in `type(x) == map` or `x.port != null`.
+ */
+export const DYNAMIC_ROOTS: Roots = { object: primary('dyn(object)'), oldObject: primary('dyn(oldObject)') };
+
+/**
+ * The context of one expression: names for macro variables (x0, x1, …), fresh so nested macros never shadow each
+ * other, and how the roots are spelled.
+ */
 export class MacroVariables {
   private count = 0;
+  constructor(readonly roots: Roots = PLAIN_ROOTS) {}
   next(): Cel {
     return primary(`x${this.count++}`);
   }
@@ -38,10 +56,10 @@ const REQUEST_FIELDS: Readonly<Record<string, Cel>> = {
   groups: orEmpty('request.userInfo.groups', '[]'),
 };
 
-export function pathStart(path: string): PathStart {
+export function pathStart(path: string, roots: Roots = PLAIN_ROOTS): PathStart {
   const { root, steps } = parsePath(path);
   if (steps.some((s) => 'key' in s && stringLiteral(s.key) === null)) return 'unknown';
-  if (root === 'object' || root === 'oldObject') return { value: primary(root), steps };
+  if (root === 'object' || root === 'oldObject') return { value: roots[root], steps };
   if (root !== 'request') throw new RiskgateError('RULE_PATH_ROOT', `field path "${path}" must start with object, oldObject or request`);
   // The evaluator's request root is an object of its own: the root alone has no AdmissionRequest equivalent.
   const [first, ...rest] = steps;

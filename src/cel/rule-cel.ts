@@ -4,7 +4,8 @@ import type { Approximation } from './approximation.js';
 import { allOf, exactly } from './approximation.js';
 import type { Cel } from './cel-text.js';
 import { FALSE, NO_FACTS, TRUE, and, conditional, including, list, or, primary, relation, stringLiteral } from './cel-text.js';
-import { MacroVariables } from './field-path-cel.js';
+import { MacroVariables, PLAIN_ROOTS } from './field-path-cel.js';
+import type { Roots } from './field-path-cel.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { conditionCel } from './condition-cel.js';
 
@@ -44,8 +45,11 @@ function matchCel(match: RuleMatch): Cel {
   );
 }
 
-/** The CEL true for every request the rule can find (exactly those when `exact`): match and condition. */
-export function ruleCel(rule: RequestRule): Approximation {
+/**
+ * The CEL true for every request the rule can find (exactly those when `exact`): match and condition. `roots`: how
+ * object and oldObject are read (DYNAMIC_ROOTS for a ValidatingAdmissionPolicy, whose typeChecking knows their schema).
+ */
+export function ruleCel(rule: RequestRule, roots: Roots = PLAIN_ROOTS): Approximation {
   const match = matchCel(rule.match);
-  return allOf([exactly(match), rule.condition ? conditionCel(rule.condition, new MacroVariables(), including(NO_FACTS, match)) : exactly(TRUE)]);
+  return allOf([exactly(match), rule.condition ? conditionCel(rule.condition, new MacroVariables(roots), including(NO_FACTS, match)) : exactly(TRUE)]);
 }

@@ -3,6 +3,7 @@ import { exemptionCel } from '../cel/exemption-cel.js';
 import type { Cel } from '../cel/cel-text.js';
 import { FALSE, TRUE, or, stringLiteral } from '../cel/cel-text.js';
 import { namespaceActionCel } from '../cel/namespace-cel.js';
+import { DYNAMIC_ROOTS } from '../cel/field-path-cel.js';
 import { ruleCel } from '../cel/rule-cel.js';
 import { isLive } from '../engine/exemption.js';
 import { rfc3339 } from '../engine/exemption-text.js';
@@ -52,14 +53,19 @@ function liveBlocks(policy: Policy, rule: RequestRule, now: Date): ExemptionBloc
 /** Exact namespace names go to the namespaceSelector (with the excluded ones); patterns and everything else stay CEL. */
 function exemptions(blocks: readonly ExemptionBlock[]): { selectorNames: string[]; cel: Cel } {
   const selectorNames = [...new Set(blocks.flatMap((b) => b.match.namespaces.filter((n) => !n.includes('*'))))];
-  const cel = or(...blocks.map((b) => exemptionCel(b.match, b.match.namespaces.filter((n) => n.includes('*')))));
+  const cel = or(...blocks.map((b) => exemptionCel(b.match, b.match.namespaces.filter((n) => n.includes('*')), DYNAMIC_ROOTS)));
   return { selectorNames, cel };
 }
 
-function matchConditions(namespaceTerm: Cel, exempt: Cel): Json[] {
+/**
+ * The policy applies where the rule takes the action, no block exempts, and the rule finds the request: then its one
+ * validation fails. (Its audit annotations must be strings, never null: a policy that applies is a verdict.)
+ */
+function matchConditions(namespaceTerm: Cel, exempt: Cel, found: Cel): Json[] {
   return [
     ...(namespaceTerm.text !== TRUE.text ? [{ name: 'namespace-action', expression: namespaceTerm.text }] : []),
     ...(exempt.text !== FALSE.text ? [{ name: 'not-exempt', expression: `!(${exempt.text})` }] : []),
+    { name: 'rule-finds', expression: found.text },
   ];
 }
 
@@ -74,9 +80,9 @@ function messages(rule: RequestRule, action: VapAction, policySource: string): {
 }
 
 /**
- * The pair for `rule` in `action`, or undefined when the rule takes that action in no namespace. The validation fails
- * exactly when the rule finds the request (its CEL must be exact: see vap-set.ts); matchConditions leave out the
- * namespaces where the rule takes another action and the requests an exemption block live at `now` exempts.
+ * The pair for `rule` in `action`, or undefined when the rule takes that action in no namespace. The policy applies,
+ * and its validation fails, exactly when the rule finds the request (its CEL must be exact: see vap-set.ts) in a
+ * namespace where it takes the action and no exemption block live at `now` exempts it.
  */
 export function admissionPolicyPair(rule: RequestRule, action: VapAction, policy: Policy, now: Date, options: VapOptions): AdmissionPolicyPair | undefined {
   const own = policy.rules.get(rule.id);
@@ -93,7 +99,7 @@ export function admissionPolicyPair(rule: RequestRule, action: VapAction, policy
   const excluded = [...new Set([...options.excludeNamespaces, ...exempt.selectorNames])];
   const { message, messageExpression, variables } = messages(rule, action, policy.source);
   const score = Math.max(...rule.risk.riskObjects.map((r) => r.score));
-  const conditions = matchConditions(namespaceTerm, exempt.cel);
+  const conditions = matchConditions(namespaceTerm, exempt.cel, ruleCel(rule, DYNAMIC_ROOTS).cel);
   const { apiGroups, apiVersions, operations, resources } = rule.match;
   const vapPolicy: K8sObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -106,13 +112,13 @@ export function admissionPolicyPair(rule: RequestRule, action: VapAction, policy
         matchPolicy: 'Equivalent',
         ...(excluded.length > 0 ? { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excluded }] } } : {}),
       },
-      ...(conditions.length > 0 ? { matchConditions: conditions } : {}),
-      variables: [{ name: 'found', expression: ruleCel(rule).cel.text }, ...variables],
-      validations: [{ expression: '!variables.found', message, ...(messageExpression ? { messageExpression } : {}), ...(action === 'deny' ? { reason: 'Forbidden' } : {}) }],
+      matchConditions: conditions,
+      ...(variables.length > 0 ? { variables } : {}),
+      validations: [{ expression: 'false', message, ...(messageExpression ? { messageExpression } : {}), ...(action === 'deny' ? { reason: 'Forbidden' } : {}) }],
       // The webhook's own annotation keys (<rule>.action, <rule>.risk_score): replay and the SPL read a VAP's verdict like the webhook's.
       auditAnnotations: [
-        { key: `${rule.id}.action`, valueExpression: `variables.found ? ${literal(action)} : null` },
-        { key: `${rule.id}.risk_score`, valueExpression: `variables.found ? ${literal(String(score))} : null` },
+        { key: `${rule.id}.action`, valueExpression: literal(action) },
+        { key: `${rule.id}.risk_score`, valueExpression: literal(String(score)) },
       ],
     },
   };

@@ -2,17 +2,19 @@
 import { parsePath } from '../engine/field-path.js';
 import type { Cel } from '../cel/cel-text.js';
 import { NO_FACTS, primary, stringLiteral } from '../cel/cel-text.js';
-import { MacroVariables, pathStart, valueList } from '../cel/field-path-cel.js';
+import { DYNAMIC_ROOTS, MacroVariables, pathStart, valueList } from '../cel/field-path-cel.js';
 import { REQUEST_NAMESPACE } from '../cel/namespace-cel.js';
 import { MAX_WARNING_LENGTH } from '../outputs/admission-response.js';
 import type { RequestRule } from '../rules/rule.js';
 
 const SUB_RESOURCE = "(has(request.subResource) ? request.subResource : '')";
 
-/** The object's metadata string field, '' when absent or not a string. */
+const OBJECT = DYNAMIC_ROOTS.object.text;
+
+/** The object's metadata string field, '' when absent or not a string (read through dyn, as admission-policy.ts reads the object). */
 function metadataText(field: 'name' | 'generateName'): string {
-  const path = `object.metadata.${field}`;
-  return `(type(object) == map && has(object.metadata) && type(object.metadata) == map && has(${path}) && type(${path}) == string ? ${path} : '')`;
+  const path = `${OBJECT}.metadata.${field}`;
+  return `(type(${OBJECT}) == map && has(${OBJECT}.metadata) && type(${OBJECT}.metadata) == map && has(${path}) && type(${path}) == string ? ${path} : '')`;
 }
 
 /** The result-row fields every request finding has (src/engine/evaluate.ts requestFields), as CEL strings. */
@@ -30,9 +32,9 @@ const COMMON_FIELDS: Readonly<Record<string, string>> = {
 
 /** A row field read from a path: its values as strings, joined (`join`, else ', ' as fillTokens joins a multivalue), or 'unknown'. */
 function rowFieldCel(path: string, join: string | undefined): string | undefined {
-  const start = pathStart(path);
+  const start = pathStart(path, DYNAMIC_ROOTS);
   if (typeof start === 'string') return undefined;
-  const values = valueList(start.value, start.steps as ReturnType<typeof parsePath>['steps'], new MacroVariables(), NO_FACTS);
+  const values = valueList(start.value, start.steps as ReturnType<typeof parsePath>['steps'], new MacroVariables(DYNAMIC_ROOTS), NO_FACTS);
   if (!values.exact) return undefined;
   const list = `(${values.cel.text})`;
   return `size(${list}) == 0 ? 'unknown' : ${list}.map(v, string(v)).join(${stringLiteral(join ?? ', ')!.text})`;
