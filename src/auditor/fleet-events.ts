@@ -1,4 +1,5 @@
-// One view over every replica: this process's events and each peer's (asked in parallel, with one deadline), merged once by event_id, with who answered.
+// One view over every replica: this process's events and each peer's (asked in parallel, with one deadline), merged once per decision (event_id, action, time), with who answered.
+import { decisionKey } from '../outputs/risk-decision.js';
 import type { X509Certificate } from 'node:crypto';
 import { filterQuery, matching, newestFirst, type EventFilter } from './event-filter.js';
 import { askPeer, PeerFailure, type Peer, type PeerAnswer } from './peer-client.js';
@@ -27,7 +28,7 @@ export interface ReplicaStatus {
 }
 
 export interface FleetView {
-  /** Every matching event, each event_id once, newest first. */
+  /** Every matching event, each decision (event_id, action, time) once, newest first. */
   events: ViewEvent[];
   replicas: ReplicaStatus[];
   /** Why the list of replicas itself may be incomplete. */
@@ -50,7 +51,12 @@ export type Scope = 'local' | 'fleet';
 
 function mergeOnce(lists: ReadonlyArray<readonly ViewEvent[]>): ViewEvent[] {
   const seen = new Map<string, ViewEvent>();
-  for (const list of lists) for (const event of list) if (!seen.has(event.event_id)) seen.set(event.event_id, event);
+  for (const list of lists) {
+    for (const event of list) {
+      const key = decisionKey(event);
+      if (!seen.has(key)) seen.set(key, event);
+    }
+  }
   return [...seen.values()].sort(newestFirst);
 }
 

@@ -1,6 +1,7 @@
 // Reads the local event store (the spool's pending segments and the delivered archive) read-only, for `riskgate events` and the auditor page.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decisionKey } from '../outputs/risk-decision.js';
 import type { RiskEvent } from '../outputs/risk-event.js';
 import { segmentIds, segmentPath } from './segment-file.js';
 
@@ -8,7 +9,7 @@ export interface StoredEvents {
   events: RiskEvent[];
   /** Lines that were not JSON risk events (a torn tail being written right now, or damage). */
   skippedLines: number;
-  /** Copies of an already seen event_id (sent again after a restart): kept once. */
+  /** Copies of an already seen decision (event_id, action and time: sent again after a restart): kept once. */
   duplicates: number;
 }
 
@@ -29,7 +30,10 @@ function readSegment(spool: string, archive: string, id: number): string | undef
   return undefined;
 }
 
-/** Every event under dataDir, oldest segment first, each event_id once. A missing directory is an empty store. */
+/**
+ * Every event under dataDir, oldest segment first, each decision once (decisionKey: a later decision on the same
+ * request, with the same event_id, is kept). A missing directory is an empty store.
+ */
 export function readEventStore(dataDir: string): StoredEvents {
   const seen = new Set<string>();
   const out: StoredEvents = { events: [], skippedLines: 0, duplicates: 0 };
@@ -52,11 +56,12 @@ export function readEventStore(dataDir: string): StoredEvents {
         out.skippedLines++;
         continue;
       }
-      if (seen.has(value.event_id)) {
+      const key = decisionKey(value);
+      if (seen.has(key)) {
         out.duplicates++;
         continue;
       }
-      seen.add(value.event_id);
+      seen.add(key);
       out.events.push(value);
     }
   }
