@@ -1,5 +1,5 @@
 // Builds RBA risk events (the ESCU `rba:` fields: risk object, score, message, threat objects, MITRE ids) from verdicts.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Finding } from '../engine/finding.js';
 import { fillTokens } from '../engine/finding.js';
 import type { ActiveAction, Decision } from '../engine/decide.js';
@@ -44,8 +44,8 @@ function asList(value: string | string[] | undefined): string[] {
 }
 
 function eventId(finding: Finding, riskObject: string): string {
-  const key = [finding.rule.id, finding.fields['uid'] ?? finding.fields['series'] ?? finding.summary, riskObject].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const key = `${finding.rule.id}\u0000${String(finding.fields['uid'] ?? finding.fields['series'] ?? finding.summary)}\u0000${riskObject}`;
+  return hash('sha256', key, 'hex').slice(0, 32);
 }
 
 /** The id the live webhook gave the same risk events, when it recorded exactly as many for the rule (positional). */
@@ -60,17 +60,21 @@ export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date,
   const threats = rule.risk.threatObjects.flatMap((t) => asList(fields[t.field]).map((value) => ({ value, type: t.type })));
   const objects = rule.risk.riskObjects.flatMap((ro) => asList(fields[ro.field]).map((value) => ({ ro, value })));
   const reuse = liveIds !== undefined && liveIds.length === objects.length;
+  // What every risk object's event shares, made once per finding.
+  const at = time.toISOString();
+  const name = searchName(rule);
+  const message = fillTokens(rule.risk.message, fields);
   return objects.map(({ ro, value }, i) => ({
     event_id: reuse ? liveIds[i]! : eventId(finding, value),
-    time: time.toISOString(),
-    search_name: searchName(rule),
+    time: at,
+    search_name: name,
     rule_id: rule.id,
     action,
     source,
     risk_object: value,
     risk_object_type: ro.type,
     risk_score: ro.score,
-    risk_message: fillTokens(rule.risk.message, fields),
+    risk_message: message,
     threat_object: threats.map((t) => t.value),
     threat_object_type: threats.map((t) => t.type),
     annotations: { mitre_attack: [...rule.risk.mitreAttack] },
