@@ -44,6 +44,7 @@ export function runVap(options: VapCommandOptions, stdout: (t: string) => void, 
     return 0;
   }
   writeFolder(options.out, set.pairs.map((p) => ({ name: `${vapName(p.rule, p.action)}.yaml`, text: vapYaml([p], policy.source, now, p.regenerateBefore) })));
-  stderr(`riskgate vap: wrote ${set.pairs.length} policies and their bindings to ${options.out}\n`);
+  const n = set.pairs.length;
+  stderr(`riskgate vap: wrote ${n} ${n === 1 ? 'policy and its binding' : 'policies and their bindings'} to ${options.out}\n`);
   return 0;
 }
