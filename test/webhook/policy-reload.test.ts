@@ -121,7 +121,7 @@ describe('a bad policy file at start-up', () => {
     writeFileSync(file, 'rules:\n  kubernetes-daemonset-deployed:\n    actoin: deny\n');
     await expect(
       startServe({ policy: file, host: '127.0.0.1', port: 0, certsDir: join(tmp.dir, 'certs'), logLevel: 'info', drainTimeout: 1 }, { destination: new LogCapture() }),
-    ).rejects.toThrow(`${file}:3:5: rules.kubernetes-daemonset-deployed.actoin: unknown key (expected one of: action, exemptions)`);
+    ).rejects.toThrow(`${file}:3:5: rules.kubernetes-daemonset-deployed.actoin: unknown key (expected one of: action, namespaceActions, exemptions)`);
     tmp.remove();
   });
 });
