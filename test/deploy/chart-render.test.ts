@@ -118,12 +118,14 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
     const config = find(objects, 'ValidatingWebhookConfiguration') as Obj;
     const service = find(objects, 'Service', find(objects, 'Deployment').metadata.name) as Obj;
     const policy = policyOf(objects);
+    // vap.enabled: serve --vap denies through ValidatingAdmissionPolicies, and the enforce entry leaves those rules out.
+    const vap = (podSpec(objects).containers[0].args as string[]).includes('--vap');
     const byName = new Map<string, Obj>(config.webhooks.map((w: Obj) => [w.name, w]));
     for (const [webhook, mode, failurePolicy] of [
       [ENFORCE_WEBHOOK, 'enforce', 'Fail'],
       [OBSERVE_WEBHOOK, 'observe', 'Ignore'],
     ] as const) {
-      const rules = expectedRules(RULES, policy, mode);
+      const rules = expectedRules(RULES, policy, mode, vap);
       const entry = byName.get(webhook.name);
       if (rules.length === 0) {
         expect(entry).toBeUndefined();
@@ -162,15 +164,27 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
       'wgpolicyk8s.io/clusterpolicyreports:get,update,delete',
       'coordination.k8s.io/leases:get,update',
       'coordination.k8s.io/leases:create',
+      // vap.enabled: serve --vap lists and creates its policies, changes and deletes them by name, reads its webhook configuration.
+      'admissionregistration.k8s.io/validatingadmissionpolicies:list,create',
+      'admissionregistration.k8s.io/validatingadmissionpolicybindings:list,create',
+      'admissionregistration.k8s.io/validatingadmissionpolicies:get,patch,update,delete',
+      'admissionregistration.k8s.io/validatingadmissionpolicybindings:get,patch,update,delete',
+      'admissionregistration.k8s.io/validatingwebhookconfigurations:get',
     ]);
     // Events are shared by object name across namespaces, and the Pod of any exec may be looked up: those are not by name.
     const anyName = new Set(['/events', '/pods']);
+    // One ValidatingAdmissionPolicy (and binding) per request rule: riskgate-<rule>-deny.
+    const requestRules = RULES.filter((r) => r.type === 'request').length;
+    const names = new Map([
+      ['admissionregistration.k8s.io/validatingadmissionpolicies', requestRules],
+      ['admissionregistration.k8s.io/validatingadmissionpolicybindings', requestRules],
+    ]);
     for (const role of objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole') as Obj[]) {
       for (const rule of role.rules) {
         for (const group of rule.apiGroups) {
           for (const resource of rule.resources) {
             expect(allowed).toContain(`${group}/${resource}:${rule.verbs.join(',')}`);
-            if ((rule.verbs.includes('get') || rule.verbs.includes('patch')) && !anyName.has(`${group}/${resource}`)) expect(rule.resourceNames).toHaveLength(1);
+            if ((rule.verbs.includes('get') || rule.verbs.includes('patch')) && !anyName.has(`${group}/${resource}`)) expect(rule.resourceNames).toHaveLength(names.get(`${group}/${resource}`) ?? 1);
           }
         }
       }
