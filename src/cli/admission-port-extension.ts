@@ -13,12 +13,21 @@ function port(value: string): number {
   return n;
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
 export const admissionPortExtension: ServeExtension = {
   name: 'admission-port',
   addOptions(command: Command) {
     command
       .option('--client-ca <file>', "CA bundle (PEM) that signs the API server's client certificate: a caller of the admission port without one is refused when its TLS handshake ends, before any HTTP (read at start)")
       .option('--client-cn <name>', 'with --client-ca: a common name the client certificate must carry, repeatable (default: any certificate the CA signed)', names)
-      .option('--health-port <port>', "serve /healthz and /readyz over plain HTTP on this port too (the kubelet's probes carry no client certificate)", port);
+      .option('--health-port <port>', "serve /healthz and /readyz over plain HTTP on this port too (the kubelet's probes carry no client certificate)", port)
+      .option('--max-connections <n>', 'open connections to the admission port at most; past it new ones are closed (idle ones go early past half of it)', count, 1024)
+      .option('--max-connections-per-peer <n>', 'open connections at most from one address', count, 256)
+      .option('--max-body-mb-in-flight <mib>', 'request-body MiB held at once (half of it per address); past it a review gets 503 and its connection closes', count, 64);
   },
 };

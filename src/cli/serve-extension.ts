@@ -37,6 +37,10 @@ export interface ServeOptions {
   clientCn?: string[];
   /** Plain-HTTP port for /healthz and /readyz (the kubelet's probes carry no client certificate). */
   healthPort?: number;
+  /** The admission port's budget (defaults: 1024, 256, 64 MiB). */
+  maxConnections?: number;
+  maxConnectionsPerPeer?: number;
+  maxBodyMbInFlight?: number;
   [option: string]: unknown;
 }
 

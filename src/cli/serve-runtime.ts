@@ -24,6 +24,10 @@ import { createWebhookServer, drain, listen, replaceCertificate } from '../webho
 import type { CallerCheck } from '../webhook/server.js';
 import type { ClientAuth, ClientRefusal } from '../webhook/client-auth.js';
 import { ClientRefusalLog } from '../webhook/client-refusal-log.js';
+import { DEFAULT_BODY_BUDGET } from '../webhook/body-budget.js';
+import type { BodyBudgetLimits } from '../webhook/body-budget.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../webhook/connection-budget.js';
+import type { ConnectionLimits } from '../webhook/connection-budget.js';
 import { startHealthServer } from '../webhook/health-server.js';
 import type { HealthServer } from '../webhook/health-server.js';
 import type { ServeContext, ServeExtension, ServeOptions, ServeTls } from './serve-extension.js';
@@ -149,7 +153,24 @@ function callerCheck(options: ServeOptions, logger: Logger, reg: Registrations):
     for (const listener of reg.refusals) listener(refusal);
   };
   if (clientAuth) logger.info({ clientCa: options.clientCa, names: clientAuth.names }, 'admission callers must present a client certificate');
-  return clientAuth ? { clientAuth, onRefused } : { onRefused };
+  const budget = { connections: connectionLimits(options), bodies: bodyBudget(options), onRefused };
+  return clientAuth ? { clientAuth, ...budget } : budget;
+}
+
+function connectionLimits(options: ServeOptions): ConnectionLimits {
+  const maxConnections = options.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections;
+  return {
+    ...DEFAULT_CONNECTION_LIMITS,
+    maxConnections,
+    maxConnectionsPerPeer: options.maxConnectionsPerPeer ?? DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer,
+    crowdedAt: Math.ceil(maxConnections / 2),
+  };
+}
+
+function bodyBudget(options: ServeOptions): BodyBudgetLimits {
+  if (options.maxBodyMbInFlight === undefined) return DEFAULT_BODY_BUDGET;
+  const maxBytes = options.maxBodyMbInFlight * 1024 * 1024;
+  return { maxBytes, maxBytesPerPeer: Math.floor(maxBytes / 2) };
 }
 
 /** --health-port: the probes' plain-HTTP port; if it cannot listen, the webhook stops listening too. */

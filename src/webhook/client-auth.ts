@@ -8,8 +8,18 @@ export interface ClientAuth {
   names: readonly string[];
 }
 
-/** Why a connection was refused: no certificate, one the CA did not sign, a name not in the list, or another handshake failure. */
-export type ClientRefusalReason = 'no_certificate' | 'untrusted_certificate' | 'name_not_allowed' | 'handshake_failed';
+/**
+ * Why a connection was refused: no certificate, one the CA did not sign, a name not in the list, another handshake
+ * failure, or the port's budget (connections in all or from one peer, request bodies in flight).
+ */
+export type ClientRefusalReason =
+  | 'no_certificate'
+  | 'untrusted_certificate'
+  | 'name_not_allowed'
+  | 'handshake_failed'
+  | 'too_many_connections'
+  | 'peer_connection_limit'
+  | 'body_budget';
 
 export interface ClientRefusal {
   reason: ClientRefusalReason;

@@ -8,6 +8,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { PemPair } from '../tls/certificates.js';
 import { clientAuthTlsOptions, verdictOf } from './client-auth.js';
 import type { ClientAuth, ClientRefusal } from './client-auth.js';
+import { BodyBudget, withBodyBudget } from './body-budget.js';
+import type { BodyBudgetLimits } from './body-budget.js';
+import { applyConnectionLimits } from './connection-budget.js';
+import type { ConnectionLimits } from './connection-budget.js';
 
 export interface ServerTimeouts {
   /** Longer than the API server's idle-connection timeout (Go: 90 s), so the client, not riskgate, closes idle connections. */
@@ -49,8 +53,12 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export interface CallerCheck {
   /** Only clients with a certificate from this CA (and one of these names) get past the TLS layer. */
   clientAuth?: ClientAuth;
-  /** Each connection refused in its handshake or for its certificate's name. */
+  /** Each connection refused in its handshake, for its certificate's name, or by the budget below. */
   onRefused?: (refusal: ClientRefusal) => void;
+  /** Caps on open connections (in all, per peer) and the early close of idle ones while crowded. */
+  connections?: ConnectionLimits;
+  /** Caps on request-body bytes held at once (in all, per peer). */
+  bodies?: BodyBudgetLimits;
 }
 
 /** The client CA each server verifies with, kept so that a certificate swap keeps verifying callers. */
@@ -77,6 +85,12 @@ function checkCallers(server: Server, check: CallerCheck): void {
   });
 }
 
+function budgeted(listener: RequestListener, callers: CallerCheck): RequestListener {
+  if (!callers.bodies) return listener;
+  const onRefused = (peer: string) => callers.onRefused?.({ reason: 'body_budget', peer, detail: 'request bodies in flight over the budget' });
+  return withBodyBudget(listener, new BodyBudget(callers.bodies), onRefused);
+}
+
 /** Every TCP connection of each server, TLS handshake done or not (closeAllConnections knows only HTTP connections). */
 const rawSockets = new WeakMap<Server, Set<Socket>>();
 
@@ -91,11 +105,12 @@ export function createWebhookServer(listener: RequestListener, tls: TlsMaterial,
       handshakeTimeout: timeouts.handshakeMs ?? HANDSHAKE_TIMEOUT_MS,
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, timeouts.headersMs / 2),
     },
-    listener,
+    budgeted(listener, callers),
   );
   server.keepAliveTimeout = timeouts.keepAliveMs;
   if (callers.clientAuth) clientCas.set(server, callers.clientAuth);
   checkCallers(server, callers);
+  if (callers.connections) applyConnectionLimits(server, callers.connections, (refusal) => callers.onRefused?.(refusal));
   const sockets = new Set<Socket>();
   rawSockets.set(server, sockets);
   server.on('connection', (socket: Socket) => {
