@@ -14,12 +14,54 @@ export interface ReviewMetrics extends ReviewObserver {
   onRejected(rejection: InputRejection, durationMs: number): void;
 }
 
+type ReviewLabels = { rule: string; action: string; result: string; scope: string };
+
+/** One label set of riskgate_reviews_total: made the first time it is seen; a review only adds to `pending`. */
+interface Tally {
+  labels: ReviewLabels;
+  pending: number;
+}
+
+/** The tallies by scope, result, rule and action (nested maps: finding a tally builds no key string). */
+class ReviewTallies {
+  private readonly byScope = new Map<string, Map<string, Map<string, Map<string, Tally>>>>();
+  readonly all: Tally[] = [];
+
+  add(scope: string, result: string, rule: string, action: string): void {
+    const byResult = this.byScope.get(scope) ?? this.put(this.byScope, scope, new Map());
+    const byRule = byResult.get(result) ?? this.put(byResult, result, new Map());
+    const byAction = byRule.get(rule) ?? this.put(byRule, rule, new Map());
+    const tally = byAction.get(action) ?? this.put(byAction, action, this.made({ rule, action, result, scope }));
+    tally.pending++;
+  }
+
+  private made(labels: ReviewLabels): Tally {
+    const tally = { labels, pending: 0 };
+    this.all.push(tally);
+    return tally;
+  }
+
+  private put<V>(map: Map<string, V>, key: string, value: V): V {
+    map.set(key, value);
+    return value;
+  }
+}
+
 export function reviewMetrics(registry: Registry): ReviewMetrics {
-  const reviews = new Counter({
+  const tallies = new ReviewTallies();
+  new Counter({
     name: 'riskgate_reviews_total',
     help: 'Admission reviews answered, one count per rule verdict (rule="none", action="none" when no rule matched); result is the answer: allowed or denied.',
     labelNames: ['rule', 'action', 'result', 'scope'] as const,
     registers: [registry],
+    // Counted on the review path without prom-client; moved into the counter at each scrape.
+    collect() {
+      for (const tally of tallies.all) {
+        if (tally.pending === 0) continue;
+        this.inc(tally.labels, tally.pending);
+        tally.pending = 0;
+      }
+    },
   });
   const rejected = new Counter({
     name: 'riskgate_review_rejections_total',
@@ -34,14 +76,17 @@ export function reviewMetrics(registry: Registry): ReviewMetrics {
     buckets: REVIEW_LATENCY_BUCKETS,
     registers: [registry],
   });
+  const scopeLabels = new Map<string, { scope: string }>();
   return {
     onReview(result, durationMs) {
       const outcome = result.decision.allowed ? 'allowed' : 'denied';
       const { verdicts, exempted } = result.decision;
-      for (const v of verdicts) reviews.inc({ rule: v.finding.rule.id, action: v.action, result: outcome, scope: result.scope });
-      for (const e of exempted) reviews.inc({ rule: e.finding.rule.id, action: 'exempt', result: outcome, scope: result.scope });
-      if (verdicts.length === 0 && exempted.length === 0) reviews.inc({ rule: 'none', action: 'none', result: outcome, scope: result.scope });
-      latency.observe({ scope: result.scope }, durationMs / 1000);
+      for (const v of verdicts) tallies.add(result.scope, outcome, v.finding.rule.id, v.action);
+      for (const e of exempted) tallies.add(result.scope, outcome, e.finding.rule.id, 'exempt');
+      if (verdicts.length === 0 && exempted.length === 0) tallies.add(result.scope, outcome, 'none', 'none');
+      let labels = scopeLabels.get(result.scope);
+      if (!labels) scopeLabels.set(result.scope, (labels = { scope: result.scope }));
+      latency.observe(labels, durationMs / 1000);
     },
     onRejected(rejection) {
       rejected.inc({ code: rejection.code });
