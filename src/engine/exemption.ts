@@ -1,23 +1,13 @@
 // Checks a finding's subject against exemption blocks live at a given instant and names the one that applied (for logs and reports).
 import type { Subject } from './finding.js';
 import type { ExemptionBlock, Exemptions } from './policy.js';
+import { globMatches } from './glob-pattern.js';
 
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
-const globCache = new Map<string, RegExp>();
-function glob(pattern: string): RegExp {
-  let re = globCache.get(pattern);
-  if (!re) {
-    const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-    re = new RegExp(`^${body}$`);
-    globCache.set(pattern, re);
-  }
-  return re;
-}
-
-/** Exact, case-sensitive match (Kubernetes names are case-sensitive); `*` matches any run of characters. */
+/** Exact, case-sensitive match (Kubernetes names are case-sensitive); `*` matches any run of characters (in linear passes, no regular expression). */
 export function matchesPattern(value: string, pattern: string): boolean {
-  return pattern.includes('*') ? glob(pattern).test(value) : value === pattern;
+  return globMatches(value, pattern);
 }
 
 function firstMatch(value: string | undefined, patterns: string[]): string | undefined {
