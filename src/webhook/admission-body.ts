@@ -4,11 +4,16 @@ import express from 'express';
 import { refusingOversizedBodies, tooLarge } from './body-limit.js';
 import type { BodyParser } from './body-limit.js';
 
-/** Size of each body read, by response (an empty body is refused before any review). */
-const bodyBytes = new WeakMap<ServerResponse, number>();
+/** Size of the body read, kept on the response (an empty body is refused before any review). */
+const BODY_BYTES = Symbol('riskgate.bodyBytes');
+type Sized = ServerResponse & { [BODY_BYTES]?: number };
+
+function recordBytes(res: ServerResponse, bytes: number): void {
+  (res as Sized)[BODY_BYTES] = bytes;
+}
 
 export function bodyBytesOf(res: ServerResponse): number {
-  return bodyBytes.get(res) ?? 0;
+  return (res as Sized)[BODY_BYTES] ?? 0;
 }
 
 const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
@@ -76,7 +81,7 @@ function plainJsonReader(limitBytes: number): BodyParser {
       settle(tooLarge(limitBytes));
     };
     const onEnd = () => {
-      bodyBytes.set(res, seen);
+      recordBytes(res, seen);
       if (seen === 0) return settle();
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, seen);
       try {
@@ -102,7 +107,7 @@ function bodyParserReader(limitBytes: number): BodyParser {
     type: () => true,
     strict: true,
     verify: (_req, res, buf) => {
-      bodyBytes.set(res, buf.length);
+      recordBytes(res, buf.length);
     },
   }) as unknown as BodyParser;
   return refusingOversizedBodies(json, limitBytes);
