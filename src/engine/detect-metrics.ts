@@ -1,4 +1,4 @@
-// The pure metric detectors: new network edges against a baseline, shell processes with CPU or memory above zero.
+// The pure metric detectors: new network edges against a guarded baseline, shell processes with CPU or memory above zero.
 import type { MetricRule, NewlySeenEdgeRule, Rule, ShellProcessRule } from '../rules/rule.js';
 import { metricRules } from '../rules/catalog.js';
 import type { MetricPoint } from '../signals/metric-points.js';
@@ -12,8 +12,13 @@ import { fillTokens } from './finding.js';
 /** Where edges were last seen (data time, ms), per cluster. The store persists it (or keeps it in memory). */
 export interface EdgeBaseline {
   lastSeen(edge: string): number | undefined;
-  /** Data time of the first edge learned in the cluster (its warm-up starts there); undefined for a cluster never seen. */
+  /** When the cluster's learning started (its warm-up starts there); undefined for a cluster never seen. */
   learningSince(cluster: string): number | undefined;
+  /** Starts a cluster's learning at atMs (the receive time of its first batch, live). */
+  startLearning(cluster: string, atMs: number): void;
+  /** Clusters learned, and edges known in one cluster: the caps are checked against these before anything is added. */
+  clusterCount(): number;
+  edgeCount(cluster: string): number;
   observe(cluster: string, edge: string, atMs: number): void;
 }
 
@@ -32,12 +37,46 @@ export interface MetricOptions {
   baselineWindowMs: number;
   warmupMs: number;
   shells: ReadonlySet<string>;
+  /** Clusters the baseline learns (default DEFAULT_MAX_CLUSTERS); points of any further cluster are refused. */
+  maxClusters?: number;
+  /** Edges known per cluster (default DEFAULT_MAX_EDGES_PER_CLUSTER); new edges past it are refused. */
+  maxEdgesPerCluster?: number;
+  /** New edges of one cluster in one batch, after its warm-up, that make a burst (default DEFAULT_EDGE_BURST). */
+  edgeBurst?: number;
+}
+
+export const DEFAULT_MAX_CLUSTERS = 16;
+export const DEFAULT_MAX_EDGES_PER_CLUSTER = 5_000;
+export const DEFAULT_EDGE_BURST = 500;
+/** How long before a cluster's learning start a point may be stamped (collector queues and retries) and still count. */
+export const LEARNING_LAG_MS = 10 * 60_000;
+
+/** Why the baseline refused points or edges: what a sender could use to teach it lies or grow it. */
+export interface EdgeRefusals {
+  /** Points stamped longer than the window before the receive time. */
+  stale: number;
+  /** Points stamped before their cluster's learning started. */
+  beforeLearning: number;
+  /** Points of a new cluster past the cluster cap. */
+  clusterCap: number;
+  /** New edges past their cluster's edge cap. */
+  edgeCap: number;
+}
+
+/** A cap reached, or an implausible burst of new edges, in one cluster during one batch: it becomes a risk event. */
+export interface EdgeGuardHit {
+  cluster: string;
+  reason: 'cluster-cap' | 'edge-cap' | 'burst';
+  /** Points or edges refused (cluster-cap, edge-cap), or new edges learned (burst). */
+  count: number;
 }
 
 export interface MetricDetection {
   findings: Finding[];
   /** Points that lacked a dimension a rule groups by (dropped, as mstats `by` drops them). */
   incomplete: number;
+  refused: EdgeRefusals;
+  guard: EdgeGuardHit[];
 }
 
 /** The metric names every metric rule reads: the points worth extracting from a payload. */
@@ -92,23 +131,95 @@ function edgeFinding(rule: NewlySeenEdgeRule, s: EdgeSighting, previous: number 
   return finding(rule, fields, subject);
 }
 
+interface EdgeRun {
+  baseline: EdgeBaseline;
+  options: MetricOptions;
+  /** The receive time of a live batch; undefined when replaying files (data time only). */
+  receivedMs: number | undefined;
+  refused: EdgeRefusals;
+  guard: EdgeGuardHit[];
+}
+
+const emptyRefusals = (): EdgeRefusals => ({ stale: 0, beforeLearning: 0, clusterCap: 0, edgeCap: 0 });
+
+function countHit(run: EdgeRun, cluster: string, reason: EdgeGuardHit['reason'], n = 1): void {
+  const hit = run.guard.find((h) => h.cluster === cluster && h.reason === reason);
+  if (hit) hit.count += n;
+  else run.guard.push({ cluster, reason, count: n });
+}
+
+/** The cluster's learning start, starting it now when the cluster cap allows; undefined when it does not. */
+function learningStart(run: EdgeRun, cluster: string, atMs: number): number | undefined {
+  const since = run.baseline.learningSince(cluster);
+  if (since !== undefined) return since;
+  if (run.baseline.clusterCount() >= (run.options.maxClusters ?? DEFAULT_MAX_CLUSTERS)) return undefined;
+  run.baseline.startLearning(cluster, atMs);
+  return atMs;
+}
+
+/** The samples the baseline may learn from: live, none stamped longer than the window ago or before its cluster's learning. */
+function admissible(run: EdgeRun, samples: readonly EdgeSample[]): EdgeSample[] {
+  return samples.filter((sample) => {
+    const received = run.receivedMs;
+    if (received !== undefined && sample.timeMs < received - run.options.baselineWindowMs) return void (run.refused.stale += 1);
+    const since = learningStart(run, sample.cluster, received ?? sample.timeMs);
+    if (since === undefined) return void ((run.refused.clusterCap += 1), countHit(run, sample.cluster, 'cluster-cap'));
+    if (received !== undefined && sample.timeMs < since - LEARNING_LAG_MS) return void (run.refused.beforeLearning += 1);
+    return true;
+  });
+}
+
 /**
  * An edge is new when the baseline has no sighting of it within the window before its first sighting here. During
- * a cluster's warm-up (from the first edge the baseline learned in that cluster) its edges are learned without findings:
- * a cluster that starts sending metrics does not flood the risk index with every edge it has.
+ * a cluster's warm-up (from its learning start: the receive time of its first batch, live; its first edge's time when
+ * replaying files) its edges are learned without findings. Points that could teach it lies (stamped before the window
+ * or the learning start) are refused and counted, and so are new clusters and edges past the caps.
  */
-export function detectNewEdges(rule: NewlySeenEdgeRule, samples: readonly EdgeSample[], baseline: EdgeBaseline, options: MetricOptions): Finding[] {
+export function detectNewEdges(rule: NewlySeenEdgeRule, samples: readonly EdgeSample[], baseline: EdgeBaseline, options: MetricOptions, receivedMs?: number): MetricDetection {
+  const run: EdgeRun = { baseline, options, receivedMs, refused: emptyRefusals(), guard: [] };
   const findings: Finding[] = [];
-  for (const s of sightings(samples)) {
+  const maxEdges = options.maxEdgesPerCluster ?? DEFAULT_MAX_EDGES_PER_CLUSTER;
+  const learned = new Map<string, number>();
+  for (const s of sightings(admissible(run, samples))) {
+    const cluster = s.sample.cluster;
     const key = edgeKey(s.sample);
-    const since = baseline.learningSince(s.sample.cluster) ?? s.first;
-    const warming = s.first < since + options.warmupMs;
+    const since = baseline.learningSince(cluster) ?? s.first;
+    const warming = (receivedMs ?? s.first) < since + options.warmupMs;
     const previous = baseline.lastSeen(key);
     const isNew = previous === undefined || s.first - previous > options.baselineWindowMs;
-    if (isNew && !warming) findings.push(edgeFinding(rule, s, previous));
-    baseline.observe(s.sample.cluster, key, s.last);
+    if (previous === undefined && baseline.edgeCount(cluster) >= maxEdges) {
+      run.refused.edgeCap += 1;
+      countHit(run, cluster, 'edge-cap');
+      continue;
+    }
+    if (isNew && !warming) {
+      findings.push(edgeFinding(rule, s, previous));
+      learned.set(cluster, (learned.get(cluster) ?? 0) + 1);
+    }
+    baseline.observe(cluster, key, s.last);
   }
-  return findings;
+  for (const [cluster, n] of learned) if (n > (options.edgeBurst ?? DEFAULT_EDGE_BURST)) countHit(run, cluster, 'burst', n);
+  findings.push(...run.guard.map((hit) => guardFinding(rule, hit, receivedMs)));
+  return { findings, incomplete: 0, refused: run.refused, guard: run.guard };
+}
+
+const GUARD_TEXT: Record<EdgeGuardHit['reason'], string> = {
+  'cluster-cap': 'points of a cluster past the cluster cap refused',
+  'edge-cap': 'new edges past the cluster\'s edge cap refused',
+  burst: 'new edges in one batch (an implausible burst)',
+};
+
+/** The risk event of a guard hit: on the cluster, under the edge rule, saying what was refused or how many edges came at once. */
+function guardFinding(rule: NewlySeenEdgeRule, hit: EdgeGuardHit, receivedMs: number | undefined): Finding {
+  const at = new Date(receivedMs ?? Date.now()).toISOString();
+  const fields: FindingFields = {
+    [rule.metrics.rename.to]: hit.cluster,
+    baseline_guard: hit.reason,
+    count: String(hit.count),
+    series: `${hit.cluster}/baseline-guard/${hit.reason}@${at}`,
+  };
+  const summary = `baseline guard in cluster ${hit.cluster}: ${hit.count} ${GUARD_TEXT[hit.reason]}`;
+  return { rule, fields, subject: { cluster: hit.cluster }, summary };
 }
 
 interface Average {
@@ -209,20 +320,28 @@ export function detectShells(rule: ShellProcessRule, samples: readonly ProcessSa
   return findings;
 }
 
-/** Runs every metric rule over the points of one batch (one OTLP request, or one file line). */
-export function detectMetrics(points: readonly MetricPoint[], rules: readonly Rule[], state: MetricState, options: MetricOptions): MetricDetection {
+/**
+ * Runs every metric rule over the points of one batch (one OTLP request, or one file line). `receivedMs` is the receive
+ * time of a live batch: stale points are refused against it and warm-up is judged by it; without it (files) data time rules.
+ */
+export function detectMetrics(points: readonly MetricPoint[], rules: readonly Rule[], state: MetricState, options: MetricOptions, receivedMs?: number): MetricDetection {
   const findings: Finding[] = [];
   let incomplete = 0;
+  let refused = emptyRefusals();
+  const guard: EdgeGuardHit[] = [];
   for (const rule of metricRules(rules)) {
     if (rule.detector === 'newly-seen-edge') {
       const edges = edgeSamples(points, rule.metrics);
       incomplete += edges.incomplete;
-      findings.push(...detectNewEdges(rule, edges.samples, state.edges, options));
+      const detected = detectNewEdges(rule, edges.samples, state.edges, options, receivedMs);
+      findings.push(...detected.findings);
+      refused = detected.refused;
+      guard.push(...detected.guard);
     } else {
       const processes = processSamples(points, rule.metrics, options.shells);
       incomplete += processes.incomplete;
       findings.push(...detectShells(rule, processes.samples, state.shellReports));
     }
   }
-  return { findings, incomplete };
+  return { findings, incomplete, refused, guard };
 }

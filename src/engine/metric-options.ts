@@ -3,12 +3,21 @@ import { metricRules } from '../rules/catalog.js';
 import type { Rule } from '../rules/rule.js';
 import { RiskgateError } from '../riskgate-error.js';
 import type { MetricOptions } from './detect-metrics.js';
+import { DEFAULT_MAX_CLUSTERS, DEFAULT_MAX_EDGES_PER_CLUSTER } from './detect-metrics.js';
 
 /** The option texts as typed (`--baseline-window 30d --warmup 1h --shells extended`). */
 export interface MetricOptionTexts {
   baselineWindow?: string;
   warmup?: string;
   shells?: string;
+  baselineMaxClusters?: string;
+  baselineMaxEdges?: string;
+}
+
+function count(text: string, option: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1) throw new RiskgateError('METRIC_OPTION', `${option}: "${text}" is not a whole number of at least 1`);
+  return n;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
@@ -47,5 +56,7 @@ export function metricOptions(rules: readonly Rule[], texts: MetricOptionTexts =
     baselineWindowMs: texts.baselineWindow ? parseDuration(texts.baselineWindow, '--baseline-window') : (edge?.metrics.baselineWindowSeconds ?? 30 * 86_400) * 1000,
     warmupMs: texts.warmup ? parseDuration(texts.warmup, '--warmup') : (edge?.metrics.warmupSeconds ?? 3600) * 1000,
     shells: new Set(texts.shells ? parseShells(texts.shells, seedShells, shell?.metrics.extendedShells ?? []) : seedShells),
+    maxClusters: texts.baselineMaxClusters ? count(texts.baselineMaxClusters, '--baseline-max-clusters') : DEFAULT_MAX_CLUSTERS,
+    maxEdgesPerCluster: texts.baselineMaxEdges ? count(texts.baselineMaxEdges, '--baseline-max-edges') : DEFAULT_MAX_EDGES_PER_CLUSTER,
   };
 }

@@ -1,7 +1,7 @@
 // The metric flow after decoding: OTLP request → points → metric detectors → policy decision → risk events → sink.
 import type { Decision } from '../engine/decide.js';
 import { decide } from '../engine/decide.js';
-import type { MetricOptions, MetricState } from '../engine/detect-metrics.js';
+import type { EdgeGuardHit, EdgeRefusals, MetricOptions, MetricState } from '../engine/detect-metrics.js';
 import { detectMetrics, wantedMetrics } from '../engine/detect-metrics.js';
 import type { Finding } from '../engine/finding.js';
 import type { Policy } from '../engine/policy.js';
@@ -37,6 +37,10 @@ export interface MetricBatch {
   /** Points stamped more than MAX_CLOCK_AHEAD_MS after the receive time, taken at the receive time instead. */
   ahead: number;
   findings: Finding[];
+  /** Points and edges the baseline refused (stale, before learning, past a cap). */
+  refused: EdgeRefusals;
+  /** Caps reached and bursts of new edges (each is also a finding). */
+  guard: EdgeGuardHit[];
   decision: Decision;
   events: RiskEvent[];
 }
@@ -56,12 +60,18 @@ export class MetricPipeline {
    */
   ingest(request: unknown): MetricBatch {
     const now = this.clock();
-    return this.ingestPoints(metricPoints(request, this.wanted, now.getTime()), now);
+    return this.run(metricPoints(request, this.wanted, now.getTime()), now, undefined);
   }
 
-  /** Runs the points of one request, decoded elsewhere (the receiver's worker thread) at `receivedAt`. */
+  /**
+   * Runs the points of one live request, decoded elsewhere (the receiver's worker thread) at `receivedAt`: points older
+   * than the window before it are refused, and warm-up is judged by it.
+   */
   ingestPoints(points: MetricPoint[], receivedAt: Date): MetricBatch {
-    const now = receivedAt;
+    return this.run(points, receivedAt, receivedAt.getTime());
+  }
+
+  private run(points: MetricPoint[], now: Date, receivedMs: number | undefined): MetricBatch {
     const nowMs = now.getTime();
     let ahead = 0;
     for (const point of points) {
@@ -71,10 +81,10 @@ export class MetricPipeline {
       }
     }
     points.sort((a, b) => a.timeMs - b.timeMs);
-    const { findings, incomplete } = detectMetrics(points, this.deps.rules, this.deps.state, this.deps.options);
+    const { findings, incomplete, refused, guard } = detectMetrics(points, this.deps.rules, this.deps.state, this.deps.options, receivedMs);
     const decision = decide(findings, this.deps.policy(), now);
     const events = riskEventsOfDecision(decision, now);
     if (events.length > 0) this.deps.record(events);
-    return { points: points.length, incomplete, ahead, findings, decision, events };
+    return { points: points.length, incomplete, ahead, findings, decision, events, refused, guard };
   }
 }

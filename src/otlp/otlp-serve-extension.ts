@@ -13,6 +13,8 @@ export interface OtlpServeOptions {
   baselineWindow?: string;
   warmup?: string;
   shells?: string;
+  baselineMaxClusters?: string;
+  baselineMaxEdges?: string;
 }
 
 function port(value: string): number {
@@ -31,6 +33,8 @@ export const otlpServeExtension: ServeExtension = {
       .option('--otlp-client-ca <file>', "OTLP over HTTPS with the webhook's serving certificate; senders must present a client certificate signed by this CA (mTLS)")
       .option('--baseline-window <duration>', 'newly seen TCP edge: an edge unseen for this long is new again (default 30d)')
       .option('--warmup <duration>', 'newly seen TCP edge: learn a new cluster\'s edges without findings for this long (default 1h)')
+      .option('--baseline-max-clusters <n>', 'newly seen TCP edge: clusters the baseline learns; points of more are refused (default 16)')
+      .option('--baseline-max-edges <n>', 'newly seen TCP edge: edges kept per cluster; new edges past it are refused (default 5000)')
       .option('--shells <list>', 'shell on worker node: seed (sh,bash,csh,tcsh), extended (+dash,zsh,ash,ksh) or a comma list (default seed)');
     // The edge baseline lives in <data-dir>/baseline; the risk-events extension defines --data-dir when it is there.
     if (!command.options.some((o) => o.long === '--data-dir')) {

@@ -7,7 +7,9 @@ import { RiskgateError } from '../riskgate-error.js';
 import { DEFAULT_DATA_DIR } from '../sinks/risk-events-serve-runtime.js';
 import { readFileSync } from 'node:fs';
 import { wantedMetrics } from '../engine/detect-metrics.js';
+import type { Logger } from 'pino';
 import { MetricPipeline } from './metric-pipeline.js';
+import type { MetricBatch } from './metric-pipeline.js';
 import { OTLP_METRICS_PATH } from './otlp-app.js';
 import { BearerToken } from './otlp-bearer-token.js';
 import type { OtlpReceiverConfig } from './otlp-receiver.js';
@@ -19,6 +21,16 @@ import type { OtlpThread } from './otlp-thread.js';
  * Opens the baseline and listens before the webhook does (a busy port stops start-up), answering 503 until the webhook's
  * sinks exist; findings then go through the serve policy (re-read per batch) to every sink, like review findings.
  */
+/** Refused points and guard hits of a batch, at WARN: someone may be teaching the baseline lies or growing it. */
+function reportGuard(logger: Logger, batch: MetricBatch): MetricBatch {
+  const { stale, beforeLearning, clusterCap, edgeCap } = batch.refused;
+  if (stale + beforeLearning + clusterCap + edgeCap > 0) {
+    logger.warn({ ...batch.refused, guard: batch.guard }, 'OTLP points refused by the edge baseline (stamped before the window or the cluster\'s learning start, or past a cap)');
+  }
+  for (const hit of batch.guard.filter((h) => h.reason === 'burst')) logger.warn({ ...hit }, 'implausible burst of new edges in one batch');
+  return batch;
+}
+
 function readCa(file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -47,7 +59,13 @@ export async function startOtlpReceiver(context: ServeContext): Promise<void> {
   const logger = context.logger.child({ component: 'otlp' });
   const settings = metricOptions(context.rules, options);
   const dir = join(options.dataDir ?? DEFAULT_DATA_DIR, 'baseline');
-  const store = await BaselineStore.open({ dir, windowMs: settings.baselineWindowMs, onError: (error) => logger.error({ dir, reason: String(error) }, 'baseline write failed') });
+  const store = await BaselineStore.open({
+    dir,
+    windowMs: settings.baselineWindowMs,
+    caps: { maxClusters: settings.maxClusters!, maxEdgesPerCluster: settings.maxEdgesPerCluster! },
+    log: logger,
+    onError: (error) => logger.error({ dir, reason: String(error) }, 'baseline write failed'),
+  });
   const pipeline = new MetricPipeline({
     rules: context.rules,
     policy: () => context.policy(),
@@ -60,7 +78,7 @@ export async function startOtlpReceiver(context: ServeContext): Promise<void> {
   let thread: OtlpThread;
   try {
     config = receiverConfig(context, host);
-    thread = await startOtlpThread(config, (points, receivedAt) => pipeline.ingestPoints(points, receivedAt), logger);
+    thread = await startOtlpThread(config, (points, receivedAt) => reportGuard(logger, pipeline.ingestPoints(points, receivedAt)), logger);
   } catch (error) {
     await store.close();
     if (error instanceof RiskgateError) throw error;

@@ -1,9 +1,8 @@
 // The persisted baseline: survives a restart, prunes past the window, one process per directory, unreadable files named.
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineStore } from '../../src/baseline/baseline-store.js';
-import { RiskgateError } from '../../src/riskgate-error.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const DAY = 24 * 3600_000;
@@ -90,12 +89,41 @@ describe('BaselineStore', () => {
     await store.close();
   });
 
-  test('an unreadable data file is a RiskgateError naming the file', async () => {
+  test('an unreadable data file is set aside (renamed, logged at ERROR) and the store starts empty', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'baseline.db'), 'not json\n{also not\n');
-    const error = await BaselineStore.open({ dir, windowMs: WINDOW }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RiskgateError);
-    expect((error as RiskgateError).code).toBe('baseline-corrupt');
-    expect((error as RiskgateError).message).toContain(join(dir, 'baseline.db'));
+    const errors: object[] = [];
+    const store = await BaselineStore.open({ dir, windowMs: WINDOW, log: { warn: () => {}, error: (fields) => void errors.push(fields) } });
+    expect(store.size).toBe(0);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('baseline.db.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe('not json\n{also not\n');
+    expect(errors).toEqual([expect.objectContaining({ file: join(dir, 'baseline.db'), setAside: join(dir, aside[0]!) })]);
+    store.observe('prod', '["prod","a","b"]', T0);
+    await store.close();
+    const reopened = await BaselineStore.open({ dir, windowMs: WINDOW });
+    expect(reopened.lastSeen('["prod","a","b"]')).toBe(T0);
+    await reopened.close();
+  });
+
+  test('a file of 200,000 edges (made-up clusters and one real one) loads only the newest within the caps, and says so', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const cluster = i % 2 === 0 ? 'prod' : `fake-${i % 1000}`;
+      lines.push(JSON.stringify({ _id: `e:${JSON.stringify([cluster, `s${i}`, 'db'])}`, k: 'e', t: T0 + i }));
+    }
+    lines.push(JSON.stringify({ _id: 'm:learning:prod', k: 'm', t: T0 }));
+    writeFileSync(join(dir, 'baseline.db'), `${lines.join('\n')}\n`);
+    const warnings: object[] = [];
+    const started = Date.now();
+    const store = await BaselineStore.open({ dir, windowMs: WINDOW, caps: { maxClusters: 4, maxEdgesPerCluster: 1000 }, log: { warn: (fields) => void warnings.push(fields), error: () => {} } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(store.size).toBeLessThanOrEqual(4000);
+    expect(store.edgeCount('prod')).toBe(1000);
+    expect(store.lastSeen(JSON.stringify(['prod', 's199998', 'db']))).toBe(T0 + 199_998);
+    expect(store.lastSeen(JSON.stringify(['prod', 's0', 'db']))).toBeUndefined();
+    expect(store.learningSince('prod')).toBe(T0);
+    expect(warnings).toEqual([expect.objectContaining({ edgeLines: 200_000, edgesKept: store.size, clustersKept: 4, maxClusters: 4, maxEdgesPerCluster: 1000 })]);
+    await store.close();
   });
 });

@@ -12,8 +12,9 @@ import { riskgate } from '../replay/cli-process.js';
 import { edgePayload } from './collector-payload.js';
 import { writeFileSync } from 'node:fs';
 
-const T0 = Date.parse('2026-03-02T10:00:00Z');
-const HOUR = 3600_000;
+// The live receiver refuses points stamped longer than the window before their receive time: stamp them just now.
+const T0 = Date.now() - 60_000;
+const LATER = 30_000;
 
 describe('serve with the OTLP metrics receiver', () => {
   const pki = makeTestPki();
@@ -66,7 +67,7 @@ describe('serve with the OTLP metrics receiver', () => {
     const second = await serve(again);
     expect((await logs.waitFor('OTLP metrics receiver listening', {}, 0))['edges']).toBe(0);
     expect((await again.waitFor('OTLP metrics receiver listening', {}, 0))['edges']).toBe(1);
-    await send(second.url, edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'cart', timeMs: T0 + HOUR }, { cluster: 'prod-eu', source: 'frontend', dest: 'admin', timeMs: T0 + HOUR }]));
+    await send(second.url, edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'cart', timeMs: T0 + LATER }, { cluster: 'prod-eu', source: 'frontend', dest: 'admin', timeMs: T0 + LATER }]));
     await waitUntil(() => again.lines.some((l) => l['msg'] === 'riskgate.risk_event'), 'the second risk event');
     expect(again.lines.filter((l) => l['msg'] === 'riskgate.risk_event').map((l) => (l['fields'] as Record<string, string>)['dest.workload.name'])).toEqual(['admin']);
     await second.running.shutdown('test');
