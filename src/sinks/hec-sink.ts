@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './retry-backoff.js';
 import { SILENT_LOG, type SinkLog } from './sink-log.js';
 import { IGNORE_OBSERVER, type SinkObserver, type SinkStats } from './sink-observer.js';
 import { DEFAULT_ARCHIVE_MAX_BYTES, DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_SPOOL_MAX_BYTES, EventSpool } from './spool.js';
+import type { SpoolWhenFull } from './spool.js';
 
 export interface HecSinkOptions {
   /** https://splunk:8088 or the full …/services/collector/event URL. */
@@ -25,6 +26,8 @@ export interface HecSinkOptions {
   /** PEM of extra CAs to trust (--hec-ca-file); TLS verification stays on. */
   ca?: string;
   spoolMaxBytes?: number;
+  /** What the spool does at its cap (default refuse). */
+  spoolWhenFull?: SpoolWhenFull;
   archiveMaxBytes?: number;
   fsyncIntervalMs?: number;
   maxBatchEvents?: number;
@@ -65,6 +68,7 @@ export class HecSink implements RiskSink {
     this.spool = new EventSpool({
       dataDir: options.dataDir,
       maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+      ...(options.spoolWhenFull ? { whenFull: options.spoolWhenFull } : {}),
       archiveMaxBytes: options.archiveMaxBytes ?? DEFAULT_ARCHIVE_MAX_BYTES,
       fsyncIntervalMs: options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS,
       consumer: true,

@@ -1,5 +1,5 @@
 // `serve` options for risk-event delivery and viewing: HEC + spool, local event store, Kubernetes Events, /metrics port, auditor port (work in risk-events-serve-runtime.ts).
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
 
 export interface RiskEventsServeOptions {
@@ -11,6 +11,7 @@ export interface RiskEventsServeOptions {
   hecAck?: boolean;
   hecCaFile?: string;
   spoolMaxMb: number;
+  spoolWhenFull?: 'refuse' | 'drop-oldest';
   /** Default (from the CLI): 64. */
   archiveMaxMb?: number;
   k8sEvents?: Array<'deny' | 'warn'>;
@@ -74,7 +75,8 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--hec-source <source>', 'HEC source field', 'riskgate')
       .option('--hec-ack', 'wait for indexer acknowledgement before a batch counts as delivered')
       .option('--hec-ca-file <file>', 'CA certificate (PEM) to verify the HEC server with, besides the system CAs')
-      .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; past it the oldest are dropped (counted and logged)', megabytes, 256)
+      .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; at it new events are refused (counted and logged), see --spool-when-full', megabytes, 256)
+      .addOption(new Option('--spool-when-full <what>', 'at the spool cap: refuse new events and keep the undelivered ones, or drop-oldest').choices(['refuse', 'drop-oldest']).default('refuse'))
       .option('--archive-max-mb <mib>', 'cap on the delivered archive that riskgate events and the auditor view read; past it the oldest segment is removed (logged)', megabytes, 64)
       .option('--k8s-events [actions]', 'write a Kubernetes Event on each denied object (deny, or deny,warn)', eventActions)
       .option('--metrics-port <port>', 'serve Prometheus /metrics over HTTP on this port (off by default)', port)

@@ -1,5 +1,5 @@
 // The delivered-offset checkpoint of the spool: where delivery resumes after a restart (written atomically: tmp, fsync, rename).
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RiskgateError } from '../riskgate-error.js';
@@ -21,7 +21,11 @@ function isPosition(value: unknown): value is SpoolPosition {
   return [v['segment'], v['offset'], v['index']].every((n) => Number.isInteger(n) && (n as number) >= 0);
 }
 
-export function readCheckpoint(dir: string): SpoolPosition {
+/**
+ * The checkpoint; SPOOL_START when there is none. One that is not a position (empty, truncated, edited) is renamed
+ * `checkpoint.json.corrupt-<time>`, reported through onCorrupt, and delivery starts over: duplicates, never a stop.
+ */
+export function readCheckpoint(dir: string, onCorrupt?: (fields: { file: string; setAside: string }) => void): SpoolPosition {
   let text: string;
   try {
     text = readFileSync(join(dir, FILE), 'utf8');
@@ -35,10 +39,16 @@ export function readCheckpoint(dir: string): SpoolPosition {
   } catch {
     parsed = undefined;
   }
-  if (!isPosition(parsed)) {
-    throw new RiskgateError('spool-checkpoint-invalid', `${join(dir, FILE)}: not a spool checkpoint ({"segment","offset","index"}); remove it to redeliver the whole spool`);
+  if (isPosition(parsed)) return parsed;
+  const file = join(dir, FILE);
+  const setAside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(file, setAside);
+  } catch (error) {
+    throw new RiskgateError('spool-checkpoint-invalid', `${file}: not a spool checkpoint ({"segment","offset","index"}) and cannot be set aside (${(error as NodeJS.ErrnoException).code ?? 'EIO'}); remove it to redeliver the whole spool`);
   }
-  return parsed;
+  onCorrupt?.({ file, setAside });
+  return SPOOL_START;
 }
 
 export async function writeCheckpoint(dir: string, position: SpoolPosition): Promise<void> {

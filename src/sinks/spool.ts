@@ -1,4 +1,4 @@
-// The durable on-disk spool: risk events appended to segment files (page cache at once, fsync'd in batches), read by delivery from a checkpoint, size-capped by dropping the oldest.
+// The durable on-disk spool: risk events appended to segment files (page cache at once, fsync'd in batches), read by delivery from a checkpoint, size-capped (refusing new events, or dropping the oldest).
 import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, statSync, writeSync, close as closeFd } from 'node:fs';
 import { join } from 'node:path';
 import type { RiskEvent } from '../outputs/risk-event.js';
@@ -13,8 +13,10 @@ import { makeDirectoryTree } from '../files/directory-tree.js';
 export interface SpoolOptions {
   /** The data directory: `spool/` (pending segments + checkpoint) and `delivered/` (the archive) live under it. */
   dataDir: string;
-  /** Cap on undelivered bytes; past it the oldest segment is dropped (counted and logged). */
+  /** Cap on undelivered bytes; at it new events are refused (counted and logged), or with `drop-oldest` the oldest segment is dropped. */
   maxBytes: number;
+  /** What the cap does (default `refuse`: what is already spooled is kept, so forged events cannot evict genuine ones). */
+  whenFull?: SpoolWhenFull;
   /** Cap on the delivered archive; past it the oldest archived segment is deleted. */
   archiveMaxBytes: number;
   /** How often written data is fsync'd. */
@@ -26,7 +28,11 @@ export interface SpoolOptions {
   observer: SinkObserver;
 }
 
+export type SpoolWhenFull = 'refuse' | 'drop-oldest';
+
 export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
+/** While the spool stays full, one refusal line per this many refused events (the count is in every line). */
+const REFUSAL_LOG_EVERY = 1000;
 export const DEFAULT_ARCHIVE_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_FSYNC_INTERVAL_MS = 200;
 
@@ -51,6 +57,8 @@ export class EventSpool {
   private readonly segments: SegmentInfo[];
   private active: ActiveSegment;
   private checkpoint: SpoolPosition;
+  /** Events refused since the spool last had room. */
+  private refused = 0;
   private archiveBytesTotal: number;
   private dirty = false;
   private closed = false;
@@ -71,7 +79,7 @@ export class EventSpool {
     makeDirectoryTree(this.archiveDir);
     this.unlock = lockSpool(this.spoolDir);
     this.segmentBytes = segmentBytesFor(options.maxBytes);
-    this.checkpoint = readCheckpoint(this.spoolDir);
+    this.checkpoint = readCheckpoint(this.spoolDir, (fields) => options.log.error(fields, 'spool checkpoint unreadable: set aside, delivering the spool from its start (the indexer may see events twice)'));
     this.segments = segmentIds(this.spoolDir)
       .map((id) => this.inspect(id))
       .filter((segment) => segment.events > 0 || this.removeEmpty(segment));
@@ -97,6 +105,7 @@ export class EventSpool {
     if (this.closed) throw new RiskgateError('spool-closed', 'the spool is closed');
     if (json.length === 0) return;
     const data = Buffer.from(json.length === 1 ? `${json[0]!}\n` : `${json.join('\n')}\n`);
+    if (this.refuses(data.length, json.length)) return;
     try {
       this.writeAll(data);
     } catch (error) {
@@ -267,7 +276,30 @@ export class EventSpool {
     fdatasync(fd, () => closeFd(fd, () => {}));
   }
 
-  /** Drops the oldest undelivered segments while the spool is over its cap (never the one being appended to). */
+  /**
+   * With `refuse` (the default), events that would take the undelivered bytes past the cap are refused: counted as
+   * dropped (`spool-full`) and logged at ERROR when the spool fills and every REFUSAL_LOG_EVERY events after.
+   */
+  private refuses(bytes: number, events: number): boolean {
+    if ((this.options.whenFull ?? 'refuse') !== 'refuse') return false;
+    if (this.pendingBytes + bytes <= this.options.maxBytes) {
+      if (this.refused > 0) this.options.log.warn({ refusedEvents: this.refused, dir: this.spoolDir }, 'spool has room again: accepting risk events');
+      this.refused = 0;
+      return false;
+    }
+    this.options.observer.dropped(this.options.sinkName, 'spool-full', events);
+    const before = this.refused;
+    this.refused += events;
+    if (before === 0 || Math.floor(before / REFUSAL_LOG_EVERY) !== Math.floor(this.refused / REFUSAL_LOG_EVERY)) {
+      this.options.log.error(
+        { refusedEvents: this.refused, maxBytes: this.options.maxBytes, dir: this.spoolDir },
+        'spool full: refusing new risk events, keeping the undelivered ones (raise the spool cap or fix delivery; --spool-when-full drop-oldest evicts the oldest instead)',
+      );
+    }
+    return true;
+  }
+
+  /** drop-oldest: drops the oldest undelivered segments while the spool is over its cap (never the one being appended to). */
   private enforceCap(): void {
     while (this.pendingBytes > this.options.maxBytes && this.segments.length > 1 && this.segments[0] !== this.active) {
       const oldest = this.segments[0]!;

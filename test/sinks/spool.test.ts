@@ -1,4 +1,4 @@
-// The on-disk spool: appends survive a reopen, the checkpoint resumes delivery, torn tails are cut, the cap drops the oldest.
+// The on-disk spool: appends survive a reopen, the checkpoint resumes delivery, torn tails are cut, the cap refuses new events (or drops the oldest).
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventSpool, type SpoolOptions } from '../../src/sinks/spool.js';
@@ -91,10 +91,42 @@ describe('EventSpool', () => {
     await second.close();
   });
 
-  test('over the cap the oldest undelivered events are dropped, counted and logged', async () => {
+  test('at the cap (default refuse) what is spooled is kept and new events are refused: counted, logged once, accepted again once delivered', async () => {
     const log = new RecordingLog();
     const observer = new RecordingObserver();
     const spool = new EventSpool(spoolOptions(tmp.dir, { maxBytes: 32 * 1024, log, observer }));
+    const events = sampleEvents(200);
+    for (const e of events) spool.append([e]);
+    expect(spool.pendingBytes).toBeLessThanOrEqual(32 * 1024);
+    const refused = observer.drops.reduce((sum, d) => sum + d.count, 0);
+    expect(refused).toBeGreaterThan(100);
+    expect(observer.drops.every((d) => d.reason === 'spool-full' && d.sink === 'hec')).toBe(true);
+    expect(log.lines.filter((l) => l.level === 'error' && l.message.startsWith('spool full: refusing new risk events'))).toHaveLength(1);
+    const kept = await drain(spool);
+    expect(kept).toEqual(events.slice(0, 200 - refused).map((e) => e.event_id)); // the genuine first ones survive
+    spool.append([events[0]!]);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.startsWith('spool has room again'))).toBe(true);
+    expect(await drain(spool)).toEqual([events[0]!.event_id]);
+    await spool.close();
+  });
+
+  test('a corrupt checkpoint is set aside (logged at ERROR) and delivery starts over instead of stopping the spool', async () => {
+    const first = new EventSpool(spoolOptions(tmp.dir));
+    first.append(sampleEvents(3));
+    await first.close();
+    writeFileSync(join(tmp.dir, 'spool', 'checkpoint.json'), '');
+    const log = new RecordingLog();
+    const second = new EventSpool(spoolOptions(tmp.dir, { log }));
+    expect(readdirSync(join(tmp.dir, 'spool')).filter((f) => f.startsWith('checkpoint.json.corrupt-'))).toHaveLength(1);
+    expect(log.lines.some((l) => l.level === 'error' && l.message.startsWith('spool checkpoint unreadable: set aside'))).toBe(true);
+    expect(await drain(second)).toHaveLength(3);
+    await second.close();
+  });
+
+  test('with drop-oldest, over the cap the oldest undelivered events are dropped, counted and logged', async () => {
+    const log = new RecordingLog();
+    const observer = new RecordingObserver();
+    const spool = new EventSpool(spoolOptions(tmp.dir, { maxBytes: 32 * 1024, log, observer, whenFull: 'drop-oldest' }));
     const events = sampleEvents(200); // about 1.2 KiB each: far over 32 KiB
     for (const e of events) spool.append([e]);
     expect(spool.pendingBytes).toBeLessThanOrEqual(32 * 1024);
