@@ -3,7 +3,7 @@ import type { JsonObject } from '../request/json-value.js';
 import { isJsonObject } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import type { RequestRule, Rule } from '../rules/rule.js';
-import { requestRules } from '../rules/catalog.js';
+import { compiledRequestRules } from './compiled-rule.js';
 import { evaluateCondition, matchesRequest, resourceKey } from './match.js';
 import { resolvePath } from './field-path.js';
 import type { Finding, FindingFields, Subject } from './finding.js';
@@ -84,12 +84,13 @@ export function ruleMatches(rule: RequestRule, request: ResourceRequest): boolea
   return matchesRequest(rule.match, request) && (!rule.condition || evaluateCondition(rule.condition, request));
 }
 
-/** Every request rule that matches, in catalog order. Pure: no policy, no I/O. */
+/** Every request rule that matches, in catalog order (rules compiled once per list). Pure: no policy, no I/O. */
 export function evaluate(request: ResourceRequest, rules: readonly Rule[]): Finding[] {
   const findings: Finding[] = [];
+  const resource = resourceKey(request);
   let fields: FindingFields | undefined;
-  for (const rule of requestRules(rules)) {
-    if (!ruleMatches(rule, request)) continue;
+  for (const { rule, matches } of compiledRequestRules(rules)) {
+    if (!matches(request, resource)) continue;
     fields ??= requestFields(request);
     const row = ruleRowFields(rule, request, fields);
     findings.push({ rule, fields: row, subject: requestSubject(request), summary: fillTokens(rule.summary, row), request });
