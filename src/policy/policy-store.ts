@@ -1,9 +1,11 @@
 // Holds the current policy: built-in or read from a YAML file, re-read when the file changes; a bad new file keeps the old policy.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { defaultPolicy } from '../engine/policy.js';
 import type { Policy } from '../engine/policy.js';
 import { parsePolicy } from '../engine/policy-file.js';
+import { policyChange } from '../engine/policy-change.js';
 import type { Rule } from '../rules/rule.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { watchFiles } from '../watch/file-watcher.js';
@@ -20,7 +22,15 @@ export function readPolicyFile(file: string, rules: readonly Rule[]): { policy: 
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new RiskgateError('POLICY_UNREADABLE', `${file}: cannot read the policy file (${code})`);
   }
+  if (!/^[ \t]*[^#\s]/m.test(text)) {
+    throw new RiskgateError('POLICY_EMPTY', `${file}: the policy file is empty: an empty file is not "every rule records"; write apiVersion and kind at least (or remove --policy for the built-in policy)`);
+  }
   return { policy: parsePolicy(text, file, rules), text };
+}
+
+/** A short, stable name of a policy text: the first 16 hex digits of its SHA-256 (`sha256:…`). */
+export function policyDigest(text: string | undefined): string {
+  return text === undefined ? 'built-in' : `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
 export class PolicyStore {
@@ -41,6 +51,11 @@ export class PolicyStore {
     } else {
       this.policy = defaultPolicy(rules);
     }
+  }
+
+  /** The digest of the policy in force (`sha256:…`, or `built-in`). */
+  digest(): string {
+    return policyDigest(this.text);
   }
 
   /** The policy in force; reviews read it once each. */
@@ -67,9 +82,13 @@ export class PolicyStore {
     }
     this.lastRejected = undefined;
     if (read.text === this.text) return false;
+    const change = policyChange(this.policy, read.policy);
+    const fields = { file: this.file, digest: policyDigest(read.text), previousDigest: policyDigest(this.text), changes: change.changes, rules: summary(read.policy) };
     this.policy = read.policy;
     this.text = read.text;
-    logger.info({ file: this.file, rules: summary(read.policy) }, 'policy reloaded');
+    // A weaker policy is evidence worth keeping: it is logged at WARN, with what changed.
+    if (change.weakened) logger.warn({ ...fields, weakened: true }, 'policy reloaded');
+    else logger.info(fields, 'policy reloaded');
     for (const listener of this.listeners) listener(read.policy);
     return true;
   }
