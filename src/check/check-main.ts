@@ -12,6 +12,7 @@ import { parseInputsInParallel, threadsFor } from './parallel-parse.js';
 import { loadPolicy, toolVersion, writeReport } from './report-files.js';
 import { WRITERS, type OutputFormat } from './report-writers.js';
 import { errorLine, summaryLine } from './text-report.js';
+import { usageHint } from '../cli/usage-hint.js';
 
 export interface CheckOptions {
   policy?: string;
@@ -100,7 +101,7 @@ export async function runCheckCommand(paths: string[], options: Record<string, u
   process.removeAllListeners('warning');
   const problem = usageProblem(options);
   if (problem) {
-    stderr(`riskgate check: ${problem}\n`);
+    stderr(`riskgate check: ${problem}\n${usageHint('check')}\n`);
     return 2;
   }
   try {

@@ -10,7 +10,7 @@ export function registerAuditCommand(program: Command): void {
     .description('judge the objects already in a cluster (every kind a rule checks on CREATE) with the same rules and policy as the webhook')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else the pod\'s service account)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--namespace <ns>', 'audit only this namespace, repeatable (default: all namespaces and cluster-scoped kinds)', collect, [])
+    .option('-n, --namespace <ns>', 'audit only this namespace, repeatable (default: all namespaces and cluster-scoped kinds)', collect, [])
     .option('--policy <file>', 'policy file (default: built-in, every rule records)')
     .addOption(new Option('-o, --output <format>', 'report format (policyreport: the wgpolicyk8s.io/v1alpha2 PolicyReports, for kubectl apply)').choices(['text', 'json', 'junit', 'sarif', 'policyreport']).default('text'))
     .option('--out <file>', 'write the report to this file instead of stdout (the summary line still goes to stdout)')

@@ -1,4 +1,5 @@
 // `riskgate certs`: writes a CA and a serving certificate for riskgate's Service (ca.crt, tls.crt, tls.key) and prints the caBundle.
+import { usageHint } from './usage-hint.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 
@@ -36,7 +37,7 @@ export async function runCerts(options: CertsOptions, now = new Date()): Promise
 }
 
 function usage(message: string): never {
-  process.stderr.write(`riskgate certs: ${message}\n`);
+  process.stderr.write(`riskgate certs: ${message}\n${usageHint('certs')}\n`);
   process.exit(2);
 }
 
@@ -45,7 +46,7 @@ export function registerCertsCommand(program: Command): void {
     .command('certs')
     .description('write a CA and a serving certificate for the webhook Service (ca.crt, tls.crt, tls.key) and print the caBundle')
     .requiredOption('--service <name>', 'name of the Service the API server calls')
-    .requiredOption('--namespace <ns>', 'namespace of that Service')
+    .requiredOption('-n, --namespace <ns>', 'namespace of that Service')
     .requiredOption('--out <dir>', 'directory to write ca.crt, tls.crt and tls.key into')
     .option('--days <n>', 'validity of the CA and the certificate, in days', positiveDays, 365)
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')

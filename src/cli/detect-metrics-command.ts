@@ -1,4 +1,5 @@
 // `riskgate detect-metrics FILE...`: the metric rules over OTLP/JSON files, with the serve receiver's baseline and policy.
+import { usageHint } from './usage-hint.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 
@@ -19,7 +20,7 @@ export function registerDetectMetricsCommand(program: Command): void {
     .option('--policy <file>', 'policy file (default: built-in, every rule records)')
     .option('--data-dir <dir>', 'keep the edge baseline in <dir>/baseline across runs (default: in memory, this run only)')
     .addOption(
-      new Option('--output <format>', 'table: the rows each rule\'s SPL would produce; json: one line per finding; risk-events: RBA risk events')
+      new Option('-o, --output <format>', 'table: the rows each rule\'s SPL would produce; json: one line per finding; risk-events: RBA risk events')
         .choices(['table', 'json', 'risk-events'])
         .default('table'),
     )
@@ -35,6 +36,7 @@ export function registerDetectMetricsCommand(program: Command): void {
       } catch (error) {
         if (!(error instanceof RiskgateError)) throw error;
         process.stderr.write(`riskgate detect-metrics: ${error.message}\n`);
+        if (error.code === 'METRIC_OPTION') process.stderr.write(`${usageHint('detect-metrics')}\n`);
         process.exitCode = error.code === 'METRIC_OPTION' ? 2 : 1;
       }
     });

@@ -1,4 +1,5 @@
 // `riskgate events`: lists recorded risk events (local event store or a running server's auditor API, every replica), filtered by time, rule, action, namespace, user, object name.
+import { usageHint } from './usage-hint.js';
 import { Option, type Command } from 'commander';
 import type { EventsOptions } from '../auditor/events-query.js';
 
@@ -10,11 +11,11 @@ export function registerEventsCommand(program: Command): void {
     .option('--until <time>', 'only events older than this (a duration back from now, or an ISO time)')
     .option('--rule <pattern>', 'only this rule (patterns: * matches any run of characters, otherwise exact)')
     .addOption(new Option('--action <action>', 'only this action').choices(['deny', 'warn', 'record']))
-    .option('--namespace <pattern>', 'only this namespace, e.g. team-*')
+    .option('-n, --namespace <pattern>', 'only this namespace, e.g. team-*')
     .option('--user <pattern>', 'only this user, e.g. alice*')
     .option('--name <pattern>', "only objects of this name, e.g. web-*")
     .option('--limit <n>', 'at most this many events, newest first', '500')
-    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--data-dir <dir>', 'the data directory of riskgate serve (spool + delivered archive) (default: .riskgate)')
     .option('--server <url>', "a running riskgate's auditor view, e.g. https://127.0.0.1:8444")
     .option('--token-file <file>', 'bearer token for --server')
@@ -30,6 +31,7 @@ export function registerEventsCommand(program: Command): void {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         process.stderr.write(`riskgate events: ${(error as Error).message}\n`);
+        if (code === 'usage') process.stderr.write(`${usageHint('events')}\n`);
         process.exitCode = code === 'usage' ? 2 : 1;
       }
     });

@@ -15,7 +15,7 @@ export function registerReplayCommand(program: Command): void {
     .argument('<files...>', 'audit log files, or - for stdin')
     .option('--policy <file>', 'policy file (default: built-in, every rule records)')
     .addOption(
-      new Option('--output <format>', 'table: the rows each rule\'s SPL would produce; json: one line per request with findings; risk-events: RBA risk events')
+      new Option('-o, --output <format>', 'table: the rows each rule\'s SPL would produce; json: one line per request with findings; risk-events: RBA risk events')
         .choices(['table', 'json', 'risk-events'])
         .default('table'),
     )

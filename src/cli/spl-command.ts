@@ -1,4 +1,5 @@
 // `riskgate spl`: exports the policy as SPL searches, ESCU detection YAML, or an installable Splunk app, all from the rule data.
+import { usageHint } from './usage-hint.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 
@@ -21,6 +22,7 @@ export function registerSplCommand(program: Command): void {
       } catch (error) {
         if (!(error instanceof RiskgateError)) throw error;
         process.stderr.write(`riskgate spl: ${error.message}\n`);
+        if (error instanceof SplUsageError) process.stderr.write(`${usageHint('spl')}\n`);
         process.exitCode = error instanceof SplUsageError ? 2 : 1;
       }
     });

@@ -75,7 +75,7 @@ function runsOf(caseName: string): Array<{ caseName: string; dir: string; spec: 
 }
 
 function formatOf(args: string[]): Format {
-  const i = args.indexOf('--output');
+  const i = args.findIndex((arg) => arg === '--output' || arg === '-o');
   return i >= 0 ? (args[i + 1] as Format) : 'text';
 }
 
