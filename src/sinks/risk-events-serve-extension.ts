@@ -10,6 +10,8 @@ export interface RiskEventsServeOptions {
   hecSource: string;
   hecAck?: boolean;
   hecCaFile?: string;
+  /** Accept an http:// --hec-url (token and events in clear text). */
+  hecInsecure?: boolean;
   spoolMaxMb: number;
   spoolWhenFull?: 'refuse' | 'drop-oldest';
   /** Default (from the CLI): 64. */
@@ -74,6 +76,7 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--hec-index <index>', 'Splunk index for risk events (default: the token\'s default index)')
       .option('--hec-source <source>', 'HEC source field', 'riskgate')
       .option('--hec-ack', 'wait for indexer acknowledgement before a batch counts as delivered')
+      .option('--hec-insecure', 'accept an http:// --hec-url: the token and risk events then cross the network unencrypted (refused without it)')
       .option('--hec-ca-file <file>', 'CA certificate (PEM) to verify the HEC server with, besides the system CAs')
       .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; at it new events are refused (counted and logged), see --spool-when-full', megabytes, 256)
       .addOption(new Option('--spool-when-full <what>', 'at the spool cap: refuse new events and keep the undelivered ones, or drop-oldest').choices(['refuse', 'drop-oldest']).default('refuse'))

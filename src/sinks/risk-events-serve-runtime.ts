@@ -48,7 +48,17 @@ function archiveMaxBytes(options: RiskEventsServeOptions): number {
   return options.archiveMaxMb === undefined ? DEFAULT_ARCHIVE_MAX_BYTES : options.archiveMaxMb * 1024 * 1024;
 }
 
+/** An http:// HEC sends the token and every risk event in clear text: refused unless --hec-insecure says so (then a warning). */
+function checkHecScheme(context: ServeContext, options: RiskEventsServeOptions): void {
+  if (!/^http:/i.test(options.hecUrl ?? '')) return;
+  if (!options.hecInsecure) {
+    throw new RiskgateError('HEC_INSECURE', `--hec-url ${options.hecUrl}: plain HTTP would send the HEC token and every risk event in clear text; use https://, or add --hec-insecure to accept that`);
+  }
+  context.logger.warn({ hec: options.hecUrl }, 'HEC over plain HTTP (--hec-insecure): the token and risk events cross the network unencrypted');
+}
+
 function startHec(context: ServeContext, options: RiskEventsServeOptions, dataDir: string, wiring: Wiring): void {
+  checkHecScheme(context, options);
   const token = readHecToken(options.hecTokenFile, process.env);
   const sink = new HecSink({
     url: options.hecUrl!,

@@ -39,7 +39,7 @@ describe('event sink stalled or failing (real serve process, HEC test server)', 
     const pki = makeTestPki();
     const files = writeServeFiles(tmp.dir, pki, VERDICT_POLICY);
     writeFileSync(join(tmp.dir, 'hec-token'), `${TOKEN}\n`);
-    const serve = await spawnServe([...files.args, '--hec-url', hec.url, '--hec-token-file', join(tmp.dir, 'hec-token')]);
+    const serve = await spawnServe([...files.args, '--hec-url', hec.url, '--hec-insecure', '--hec-token-file', join(tmp.dir, 'hec-token')]);
     try {
       const load = startLoad({ port: serve.port, ca: pki.ca.cert, clients: DRILL_CLIENTS, bodies: BODIES, keepAlive: true });
       const phases: Array<{ name: string; since: number }> = [{ name: 'warm-up', since: 0 }];

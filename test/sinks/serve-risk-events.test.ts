@@ -60,6 +60,7 @@ describe('serve with HEC, local store, metrics and the auditor view', () => {
         drainTimeout: 1,
         dataDir: join(tmp.dir, 'data'),
         hecUrl: hec.url,
+        hecInsecure: true,
         hecTokenFile: join(tmp.dir, 'hec-token'),
         hecIndex: 'k8s_risk',
         hecSource: 'riskgate',
