@@ -64,15 +64,15 @@ describe('riskgate spl', () => {
     const saved = parseConf(readFileSync(join(app, 'riskgate_kubernetes', 'default', 'savedsearches.conf'), 'utf8'));
     expect(saved.find((s) => s.values['search']?.includes('tcp.packets'))?.values['search']).toContain('earliest=-7d');
     const bad = await riskgate(['spl', '--baseline-window', 'a week']);
-    expect([bad.code, bad.stderr]).toEqual([2, 'riskgate spl: --baseline-window: "a week" is not a duration (a whole number with ms, s, m, h or d, e.g. 30d)\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'riskgate spl: --baseline-window: "a week" is not a duration (a whole number with ms, s, m, h or d, e.g. 30d)\nRun \'riskgate spl --help\' for usage.\n']);
     expect((await riskgate(['spl', '--shells', 'b;ash'])).code).toBe(2);
   });
 
   test('usage errors exit 2: unknown rule, splunk-app without --out, bad --app-id, unknown format; an off rule exits 1', async () => {
     expect((await riskgate(['spl', '--rule', 'nope'])).code).toBe(2);
-    expect((await riskgate(['spl', '--format', 'splunk-app'])).stderr).toBe('riskgate spl: --format splunk-app writes a folder: give --out DIR\n');
+    expect((await riskgate(['spl', '--format', 'splunk-app'])).stderr).toBe('riskgate spl: --format splunk-app writes a folder: give --out DIR\nRun \'riskgate spl --help\' for usage.\n');
     const badId = await riskgate(['spl', '--format', 'splunk-app', '--out', dir, '--app-id', '../x']);
-    expect([badId.code, badId.stderr]).toEqual([2, 'riskgate spl: --app-id "../x": use letters, digits, _ and - only (it names the app folder)\n']);
+    expect([badId.code, badId.stderr]).toEqual([2, 'riskgate spl: --app-id "../x": use letters, digits, _ and - only (it names the app folder)\nRun \'riskgate spl --help\' for usage.\n']);
     expect((await riskgate(['spl', '--format', 'xml'])).code).toBe(2);
     const policy = join(dir, 'off.yaml');
     writeFileSync(policy, 'apiVersion: riskgate.io/v1\nkind: Policy\nrules:\n  kubernetes-node-port-update: {action: off}\n');
