@@ -3,26 +3,60 @@ import type { Condition, RequestRule } from './rule.js';
 import { ABNORMAL_KUBERNETES_BEHAVIOR } from './escu-stories.js';
 import { EXTENDED_SHELLS, SEED_SHELLS, SHELL_ON_WORKER_NODE_ESCU } from './kubernetes-shell-running-on-worker-node.js';
 
+/** Shells beyond the metric rule's lists that an exec may start: each is a command interpreter a user can type into. */
+export const MORE_SHELLS = ['fish', 'mksh', 'rbash', 'yash', 'posh', 'pdksh', 'oksh', 'loksh', 'rc', 'es', 'elvish', 'nu', 'xonsh'];
+const SHELLS = [...SEED_SHELLS, ...EXTENDED_SHELLS, ...MORE_SHELLS].join('|');
+
+/** A shell by basename (`sh`, `/bin/bash`, `/usr/bin/fish`…): the metric rule's seed and extended lists, and MORE_SHELLS. */
+export const SHELL_COMMAND_PATTERN = `^(.*/)?(${SHELLS})$`;
+/** Programs that run the program named later in their arguments: `env -i sh`, `nice -n 5 bash`, `timeout 99 sh`… */
+export const SHELL_LAUNCHER_PATTERN = '^(.*/)?(env|busybox|nice|ionice|timeout|chroot|stdbuf|setsid|nohup|taskset|unshare|nsenter|sudo|su|runuser|doas|exec|chrt|setpriv|capsh|flock)$';
 /**
- * Every shell of the metric rule's seed and extended lists, by basename (`sh`, `/bin/bash`, `/usr/bin/zsh`…).
- * At admission time the extended list costs nothing: it only ever matches a shell somebody asked to run.
+ * What may stand between a launcher and the shell it runs: options (`-i`, `-n`), assignments (`FOO=1`), numbers and
+ * durations (`5`, `999`, `10s`), absolute paths (chroot's new root: so `timeout 5 /bin/cat /bin/sh` is read as a shell
+ * too), and further launchers.
  */
-export const SHELL_COMMAND_PATTERN = `^(.*/)?(${[...SEED_SHELLS, ...EXTENDED_SHELLS].join('|')})$`;
-/** Launchers whose next argument is the program: `busybox sh`, `env bash`. */
-export const SHELL_LAUNCHER_PATTERN = '^(.*/)?(busybox|env)$';
+export const LAUNCHER_ARGUMENT_PATTERN = '^(-.*|[A-Za-z_][A-Za-z0-9_]*=.*|[0-9][0-9.]*[smhd]?|/.*|(.*/)?(env|busybox|nice|ionice|timeout|chroot|stdbuf|setsid|nohup|taskset|unshare|nsenter|sudo|su|runuser|doas|exec|chrt|setpriv|capsh|flock))$';
+/** `script` starts the user's shell in a new pty whatever follows. */
+export const PTY_SHELL_PATTERN = '^(.*/)?script$';
+/** Interpreters that can start a shell from code given on the command line: `python -c 'import pty;pty.spawn("/bin/sh")'`. */
+export const INTERPRETER_PATTERN = '^(.*/)?(python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|lua[0-9.]*|tclsh[0-9.]*|awk|gawk|mawk)$';
+/** Code that starts a process (and the shell it names, matched separately). */
+export const SPAWN_CODE_PATTERN = '(pty\\.spawn|system|exec|spawn|popen|subprocess|child_process)';
+/**
+ * A shell named inside code, after a slash, quote, space or parenthesis: `"/bin/sh"`, `'bash'`, `exec bash`. (No
+ * backquote: in a Splunk search it calls a macro.)
+ */
+export const SHELL_IN_CODE_PATTERN = `[/"' (](${SHELLS})(["' );]|$)`;
+
+/** Positions a shell is looked for, after up to MAX_LAUNCH_WORDS - 1 launcher words: `env -i FOO=1 nice -n 5 timeout 9 sh`. */
+const MAX_LAUNCH_WORDS = 8;
+
+/** command[at] is a shell, command[0] a launcher and every word between a launcher's argument (at > 0). */
+function shellAt(at: number): Condition {
+  if (at === 0) return { field: 'object.command[0]', matches: SHELL_COMMAND_PATTERN };
+  const between: Condition[] = [];
+  for (let i = 1; i < at; i++) between.push({ field: `object.command[${i}]`, matches: LAUNCHER_ARGUMENT_PATTERN });
+  return { allOf: [{ field: 'object.command[0]', matches: SHELL_LAUNCHER_PATTERN }, ...between, { field: `object.command[${at}]`, matches: SHELL_COMMAND_PATTERN }] };
+}
+
+/** An interpreter at command[0] whose code starts a process and names a shell. */
+const interpreterShell: Condition = {
+  allOf: [
+    { field: 'object.command[0]', matches: INTERPRETER_PATTERN },
+    { field: 'object.command[*]', matches: SPAWN_CODE_PATTERN },
+    { field: 'object.command[*]', matches: SHELL_IN_CODE_PATTERN },
+  ],
+};
 
 const execOfShell: Condition = {
   allOf: [
     { field: 'request.subResource', equals: 'exec' },
     {
       anyOf: [
-        { field: 'object.command[0]', matches: SHELL_COMMAND_PATTERN },
-        {
-          allOf: [
-            { field: 'object.command[0]', matches: SHELL_LAUNCHER_PATTERN },
-            { field: 'object.command[1]', matches: SHELL_COMMAND_PATTERN },
-          ],
-        },
+        ...Array.from({ length: MAX_LAUNCH_WORDS }, (_, at) => shellAt(at)),
+        { field: 'object.command[0]', matches: PTY_SHELL_PATTERN },
+        interpreterShell,
       ],
     },
   ],
@@ -44,7 +78,8 @@ export const kubernetesShellExecIntoPod: RequestRule = {
   id: 'kubernetes-shell-exec-into-pod',
   name: 'Kubernetes Shell Exec Into Pod',
   description:
-    'A user runs a shell inside a container (`kubectl exec POD -- sh`, `/bin/bash`, `busybox sh`…) or attaches to a ' +
+    'A user runs a shell inside a container (`kubectl exec POD -- sh`, `/bin/bash`, `busybox sh`, behind launchers such as ' +
+    '`env -i`, `nice`, `timeout`, `chroot`, `setsid`, `stdbuf`, or `script` and interpreters spawning one) or attaches to a ' +
     "container's main process with stdin (`kubectl attach -i`). The admission-time twin of ESCU's Kubernetes Shell " +
     'Running on Worker Node: it names the user before the shell starts, where the metric detection only sees the ' +
     'process afterwards on the node.',
