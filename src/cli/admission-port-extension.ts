@@ -28,6 +28,6 @@ export const admissionPortExtension: ServeExtension = {
       .option('--health-port <port>', "serve /healthz and /readyz over plain HTTP on this port too (the kubelet's probes carry no client certificate)", port)
       .option('--max-connections <n>', 'open connections to the admission port at most; past it new ones are closed (idle ones go early past half of it)', count, 1024)
       .option('--max-connections-per-peer <n>', 'open connections at most from one address', count, 256)
-      .option('--max-body-mb-in-flight <mib>', 'request-body MiB held at once (half of it per address); past it a review gets 503 and its connection closes', count, 64);
+      .option('--max-body-mb-in-flight <mib>', 'request-body MiB held at once (per address: half of it, at least 40 for the largest review); past it a review gets 503 and its connection closes', count, 64);
   },
 };

@@ -170,7 +170,7 @@ function connectionLimits(options: ServeOptions): ConnectionLimits {
 function bodyBudget(options: ServeOptions): BodyBudgetLimits {
   if (options.maxBodyMbInFlight === undefined) return DEFAULT_BODY_BUDGET;
   const maxBytes = options.maxBodyMbInFlight * 1024 * 1024;
-  return { maxBytes, maxBytesPerPeer: Math.floor(maxBytes / 2) };
+  return { maxBytes, maxBytesPerPeer: Math.min(maxBytes, Math.max(Math.floor(maxBytes / 2), DEFAULT_BODY_BUDGET.maxBytesPerPeer)) };
 }
 
 /** --health-port: the probes' plain-HTTP port; if it cannot listen, the webhook stops listening too. */

@@ -16,8 +16,19 @@ import { withReviewFastPath } from './review-fast-path.js';
 import { admissionBodyParser, answerError, validateRouter } from './validate-route.js';
 import type { ValidateDeps } from './validate-route.js';
 
-/** Kubernetes caps an object at about 3 MiB in etcd; the AdmissionReview around it is read up to this size. */
-export const DEFAULT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+/** The API server refuses a request body over 3 MiB: the largest object a review can carry. */
+export const MAX_OBJECT_BYTES = 3 * 1024 * 1024;
+/** Go's JSON encoder writes `<`, `>`, `&` (and U+2028/9, invalid UTF-8) as six-byte `\u003c` escapes. */
+const WORST_ESCAPE_FACTOR = 6;
+/** Room for the review around the objects: userInfo, options, names, kinds. */
+const ENVELOPE_BYTES = 1024 * 1024;
+
+/**
+ * The largest AdmissionReview the API server can send: an UPDATE carries object and oldObject, each up to
+ * MAX_OBJECT_BYTES with every byte escaped (37 MiB). Anything larger did not come from the API server; a refused body
+ * fails the call, so the enforce entry (failurePolicy Fail) refuses the request rather than skipping its deny rules.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 2 * MAX_OBJECT_BYTES * WORST_ESCAPE_FACTOR + ENVELOPE_BYTES;
 
 export interface AppDeps {
   rules: readonly Rule[];

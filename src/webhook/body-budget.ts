@@ -8,7 +8,8 @@ export interface BodyBudgetLimits {
   maxBytesPerPeer: number;
 }
 
-export const DEFAULT_BODY_BUDGET: BodyBudgetLimits = { maxBytes: 64 * 1024 * 1024, maxBytesPerPeer: 32 * 1024 * 1024 };
+/** Per peer: one review of the largest size the API server can send (37 MiB) fits. */
+export const DEFAULT_BODY_BUDGET: BodyBudgetLimits = { maxBytes: 64 * 1024 * 1024, maxBytesPerPeer: 40 * 1024 * 1024 };
 
 /** One request's share: its peer, the bytes it holds, and how to cut it if a lighter peer needs the room. */
 export interface Holding {

@@ -96,7 +96,7 @@ test.each([
   expect(after.status).toBe(200);
 });
 
-test('a body just under the 3 MiB limit is reviewed; one byte over is refused with 413 BODY_TOO_LARGE', async () => {
+test('a body just under the limit is reviewed; one byte over is refused with 413 BODY_TOO_LARGE', async () => {
   const base = JSON.stringify(VERDICT_BODIES.deny);
   const pad = (size: number) => base.replace('"metadata":{', `"metadata":{"annotations":{"pad":"${'p'.repeat(size - base.length - 30)}"},`);
   const fits = pad(DEFAULT_BODY_LIMIT_BYTES);

@@ -127,7 +127,7 @@ describe('the fast path and the express route answer alike', () => {
     ['a JSON array', '[]'],
     ['a review without request.uid', review('001').replace('"uid":"c2ca8c7a-4697-47c9-bccf-b1cf42eeb4f2",', '')],
     ['an empty body', ''],
-    ['a body over 3 MiB', review('001').replace('"metadata":{', `"metadata":{"annotations":{"pad":"${'x'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"},`)],
+    ['a body over the limit', review('001').replace('"metadata":{', `"metadata":{"annotations":{"pad":"${'x'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"},`)],
   ];
 
   test.each(bodies)('%s', async (_name, body) => {
