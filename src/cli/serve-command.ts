@@ -68,6 +68,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .option('--certs-dir <dir>', 'without --tls-cert: where the self-signed dev CA and certificate are made and reused', 'certs')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
+    .addOption(new Option('--log-format <format>', 'pretty: one line per entry for a terminal; json: JSON lines for collectors (default: pretty when stdout is a terminal, else json)').choices(['pretty', 'json']))
     .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing (endpoint removal) before draining', seconds, 0)
     .option('--drain-timeout <seconds>', 'then, how long in-flight reviews may take before connections are cut', seconds, 25)
     .option('--namespace <ns>', 'riskgate\'s own namespace: its Service and Secret (--manage-certs) and the audit Lease (default: the pod\'s own)')

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:https';
 import type { DestinationStream, Level } from 'pino';
 import { createLogger, stdoutDestination } from '../logger.js';
+import { defaultLogFormat, prettyDestination, type LogFormat } from '../log-format.js';
 import type { Logger } from '../logger.js';
 import { LogSink } from '../outputs/log-sink.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
@@ -198,7 +199,10 @@ async function runShutdownTasks(reg: Registrations, logger: Logger): Promise<voi
 
 /** Starts the webhook; throws a RiskgateError (bad policy file, unreadable certificate, port in use) with a message for the user. */
 export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps = {}): Promise<RunningServe> {
-  const destination = deps.destination ?? stdoutDestination();
+  // A given destination (tests) gets JSON lines unless told otherwise; stdout gets pretty lines when it is a terminal.
+  const format = (options['logFormat'] as LogFormat | undefined) ?? (deps.destination ? 'json' : defaultLogFormat(process.stdout.isTTY));
+  const raw = deps.destination ?? stdoutDestination();
+  const destination = format === 'pretty' ? prettyDestination(raw) : raw;
   const logger = createLogger({ level: options.logLevel as Level, destination });
   const rules = deps.rules ?? RULES;
   const store = new PolicyStore(rules, options.policy);
