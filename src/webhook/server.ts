@@ -61,6 +61,11 @@ export interface CallerCheck {
   bodies?: BodyBudgetLimits;
 }
 
+/** The TLS settings of every riskgate HTTPS port (the auditor view's too): TLS 1.2+, forward-secret AEAD suites only. */
+export function tlsServerOptions(pair: PemPair): ReturnType<typeof secureOptions> {
+  return secureOptions(pair);
+}
+
 /** The client CA each server verifies with, kept so that a certificate swap keeps verifying callers. */
 const clientCas = new WeakMap<Server, ClientAuth>();
 
