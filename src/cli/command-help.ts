@@ -44,6 +44,10 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: ['riskgate detect-metrics metrics.json', 'riskgate detect-metrics --data-dir .riskgate -o risk-events exports/*.json'],
     exitCodes: [[0, 'read (findings are output, not failure)'], [1, 'a policy error or an input that cannot be read'], [2, USAGE]],
   },
+  vap: {
+    examples: ['riskgate vap --policy policy.yaml | kubectl apply -f -', 'riskgate vap --policy policy.yaml --out vap/'],
+    exitCodes: [[0, 'written (or nothing to write)'], [1, 'a policy error or an output that cannot be written'], [2, `${USAGE}, or a bad --at`]],
+  },
   policy: {
     examples: ['riskgate policy validate policy.yaml', 'riskgate policy schema > riskgate-policy.schema.json'],
     exitCodes: [[0, 'valid / printed'], [1, 'the policy file is invalid or unreadable'], [2, USAGE]],

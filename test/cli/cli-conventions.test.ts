@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, requireBuiltCli, runCli } from '../check/cli-run.js';
 
-const COMMANDS = ['', 'serve', 'certs', 'check', 'audit', 'spl', 'replay', 'events', 'detect-metrics', 'policy', 'policy validate', 'policy schema', 'completion'];
+const COMMANDS = ['', 'serve', 'certs', 'check', 'audit', 'spl', 'replay', 'events', 'detect-metrics', 'vap', 'policy', 'policy validate', 'policy schema', 'completion'];
 let dir = '';
 
 beforeAll(() => {
@@ -17,6 +17,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const args = (command: string, ...rest: string[]) => [...(command ? command.split(' ') : []), ...rest];
 
 describe('--help', () => {
+  test('the list covers every command riskgate has', async () => {
+    const help = (await runCli(['--help'], REPO)).stdout;
+    const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((name) => name !== 'help');
+    expect(listed.filter((name) => !COMMANDS.includes(name))).toEqual([]);
+  });
+
   test.each(COMMANDS)('riskgate %s --help ends with examples and exit codes', async (command) => {
     const result = await runCli(args(command, '--help'), REPO);
     expect(result.code).toBe(0);
