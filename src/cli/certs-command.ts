@@ -1,7 +1,9 @@
 // `riskgate certs`: writes a CA and a serving certificate for riskgate's Service (ca.crt, tls.crt, tls.key) and prints the caBundle.
 import { usageHint } from './usage-hint.js';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_KEY_TYPE, KEY_TYPES } from '../tls/key-type.js';
+import type { KeyType } from '../tls/key-type.js';
 
 export interface CertsOptions {
   service: string;
@@ -10,6 +12,8 @@ export interface CertsOptions {
   days: number;
   clusterDomain: string;
   force: boolean;
+  /** ECDSA P-256 unless asked for RSA. */
+  keyType?: KeyType;
 }
 
 function positiveDays(value: string): number {
@@ -23,7 +27,14 @@ export async function runCerts(options: CertsOptions, now = new Date()): Promise
   const { issueServiceCertificate } = await import('../tls/service-certificate.js');
   const { caBundleBase64 } = await import('../tls/ca-bundle.js');
   const { writePemFiles, CERT_MODE, KEY_MODE } = await import('../cluster/pem-files.js');
-  const issued = issueServiceCertificate({ service: options.service, namespace: options.namespace, now, days: options.days, clusterDomain: options.clusterDomain });
+  const issued = issueServiceCertificate({
+    service: options.service,
+    namespace: options.namespace,
+    now,
+    days: options.days,
+    clusterDomain: options.clusterDomain,
+    ...(options.keyType ? { keyType: options.keyType } : {}),
+  });
   const files = await writePemFiles(
     options.out,
     [
@@ -51,6 +62,7 @@ export function registerCertsCommand(program: Command): void {
     .option('--days <n>', 'validity of the CA and the certificate, in days', positiveDays, 365)
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
     .option('--force', 'overwrite existing files', false)
+    .addOption(new Option('--key-type <type>', 'the key of the CA and the certificate: ecdsa (P-256, fast handshakes) or rsa (2048)').choices([...KEY_TYPES]).default(DEFAULT_KEY_TYPE))
     .action(async (options: CertsOptions) => {
       const { isDnsLabel } = await import('../tls/service-certificate.js');
       if (!isDnsLabel(options.service)) usage(`--service ${JSON.stringify(options.service)} is not a valid Service name (DNS-1123 label)`);

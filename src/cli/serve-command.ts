@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { parseDuration } from '../engine/metric-options.js';
+import { DEFAULT_KEY_TYPE, KEY_TYPES } from '../tls/key-type.js';
 import { serveExtensions } from './serve-extensions.js';
 import type { ServeOptions } from './serve-extension.js';
 
@@ -67,6 +68,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-cert <file>', 'serving certificate (PEM), reloaded when it changes; with --tls-key')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .option('--certs-dir <dir>', 'without --tls-cert: where the self-signed dev CA and certificate are made and reused', 'certs')
+    .addOption(new Option('--cert-key-type <type>', 'the key of the certificates riskgate makes (dev certificate, --manage-certs): ecdsa (P-256, fast handshakes) or rsa (2048)').choices([...KEY_TYPES]).default(DEFAULT_KEY_TYPE))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .addOption(new Option('--log-format <format>', 'pretty: one line per entry for a terminal; json: JSON lines for collectors (default: pretty when stdout is a terminal, else json)').choices(['pretty', 'json']))
     .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing (endpoint removal) before draining', seconds, 0)

@@ -8,6 +8,7 @@ import type { RiskEvent } from '../outputs/risk-event.js';
 import type { Rule } from '../rules/rule.js';
 import type { PemPair } from '../tls/certificates.js';
 import type { TlsFiles } from '../tls/cert-files.js';
+import type { KeyType } from '../tls/key-type.js';
 import type { ReviewObserver } from '../webhook/review-observer.js';
 import type { ClientRefusal } from '../webhook/client-auth.js';
 
@@ -19,6 +20,8 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   certsDir: string;
+  /** The key type of the certificates riskgate makes: the dev certificate and --manage-certs' (ECDSA P-256 by default). */
+  certKeyType?: KeyType;
   logLevel: string;
   /** Seconds to let in-flight reviews finish after SIGTERM before cutting connections. */
   drainTimeout: number;

@@ -77,7 +77,7 @@ async function tlsSource(options: ServeOptions, logger: Logger): Promise<{ pair:
     const files = { cert: options.tlsCert, key: options.tlsKey };
     return { pair: readTlsFiles(files), files };
   }
-  const dev = await ensureDevCertificates(options.certsDir, options.host);
+  const dev = await ensureDevCertificates(options.certsDir, options.host, new Date(), options.certKeyType);
   logger.info({ certsDir: options.certsDir, ca: dev.files.ca, created: dev.created }, dev.created === 'none' ? 'reusing the dev certificate' : 'created a dev certificate');
   return { pair: readTlsFiles(dev.files), files: dev.files };
 }

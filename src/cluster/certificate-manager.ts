@@ -3,6 +3,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { RiskgateError } from '../riskgate-error.js';
 import { overlapBundle } from '../tls/ca-bundle.js';
 import { coversDnsNames, expiryOf, keyMatches, needsRenewal, signedBy } from '../tls/certificate-lifetime.js';
+import { keyTypeOf } from '../tls/key-type.js';
+import type { KeyType } from '../tls/key-type.js';
 import { issueServiceCertificate } from '../tls/service-certificate.js';
 import { serviceDnsNames } from '../tls/certificates.js';
 import type { SecretVersion, StoredCertificate } from './tls-secret-store.js';
@@ -22,6 +24,8 @@ export interface CertificateManagerOptions {
   /** Renew when fewer days than this are left (well before expiry: the old CA stays trusted meanwhile). */
   renewBeforeDays: number;
   clusterDomain?: string;
+  /** The key type of what it issues; a stored certificate with the other type is replaced (a renewal, old CA kept trusted). */
+  keyType?: KeyType;
 }
 
 export const DEFAULT_VALIDITY_DAYS = 365;
@@ -111,6 +115,7 @@ export class CertificateManager {
       if (!signedBy(stored.cert, stored.ca)) return 'not signed by ca.crt';
       if (!coversDnsNames(stored.cert, this.dnsNames)) return 'does not cover the Service names';
       if (needsRenewal(stored.cert, now, this.options.renewBeforeDays)) return 'due for renewal';
+      if (this.options.keyType && keyTypeOf(stored.cert) !== this.options.keyType) return `not an ${this.options.keyType.toUpperCase()} key`;
     } catch {
       return 'unreadable';
     }
@@ -124,6 +129,7 @@ export class CertificateManager {
       now,
       days: this.options.validityDays,
       ...(this.options.clusterDomain ? { clusterDomain: this.options.clusterDomain } : {}),
+      ...(this.options.keyType ? { keyType: this.options.keyType } : {}),
     });
     let bundle = issued.ca.cert;
     try {

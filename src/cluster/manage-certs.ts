@@ -68,7 +68,15 @@ export async function startCertificateManagement(
   const secret = options.secret ?? `${options.service}-tls`;
   const manager = new CertificateManager(
     config,
-    { service: options.service, namespace, webhookConfig: options.webhookConfig, secret, validityDays: options.certValidityDays, renewBeforeDays: options.certRenewBeforeDays },
+    {
+      service: options.service,
+      namespace,
+      webhookConfig: options.webhookConfig,
+      secret,
+      validityDays: options.certValidityDays,
+      renewBeforeDays: options.certRenewBeforeDays,
+      ...(context.options.certKeyType ? { keyType: context.options.certKeyType } : {}),
+    },
     (certificate) => {
       writing = writing.catch(() => undefined).then(() => serveCertificate(context, certificate));
     },

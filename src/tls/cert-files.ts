@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { RiskgateError } from '../riskgate-error.js';
 import type { PemPair } from './certificates.js';
+import { DEFAULT_KEY_TYPE, keyTypeOf } from './key-type.js';
+import type { KeyType } from './key-type.js';
 import { makeDirectoryTree } from '../files/directory-tree.js';
 
 export interface TlsFiles {
@@ -87,11 +89,12 @@ export interface DevCertificates {
 }
 
 /**
- * Reuses certs/ca.crt, ca.key, tls.crt, tls.key when they are valid for 30 more days and cover the names; otherwise
- * makes what is missing (a new CA only when the old one is unusable, so a trusted CA stays trusted). node-forge (11 MiB
- * of a server's memory) is loaded only when something has to be made.
+ * Reuses certs/ca.crt, ca.key, tls.crt, tls.key when they are valid for 30 more days and cover the names, and the
+ * serving key is of `keyType`; otherwise makes what is missing (a new CA only when the old one is unusable, so a trusted
+ * CA stays trusted: an RSA CA signs an ECDSA serving certificate as well). node-forge (11 MiB of a server's memory) is
+ * loaded only when something has to be made.
  */
-export async function ensureDevCertificates(dir: string, host: string, now: Date = new Date()): Promise<DevCertificates> {
+export async function ensureDevCertificates(dir: string, host: string, now: Date = new Date(), keyType: KeyType = DEFAULT_KEY_TYPE): Promise<DevCertificates> {
   makeDirectoryTree(dir);
   const names = devSubjectNames(host);
   const files = { ca: join(dir, DEV_CERT_FILES.caCert), cert: join(dir, DEV_CERT_FILES.cert), key: join(dir, DEV_CERT_FILES.key) };
@@ -99,15 +102,15 @@ export async function ensureDevCertificates(dir: string, host: string, now: Date
   let created: DevCertificates['created'] = 'none';
   if (!ca || !covers(ca.cert, { dnsNames: [], ipAddresses: [] }, now)) {
     const { createCa } = await import('./certificates.js');
-    ca = createCa({ commonName: 'riskgate local CA', now, days: CA_DAYS });
+    ca = createCa({ commonName: 'riskgate local CA', now, days: CA_DAYS, keyType });
     writePair(dir, DEV_CERT_FILES.caCert, DEV_CERT_FILES.caKey, ca);
     created = 'ca+serving';
   }
   const serving = readIfPresent(dir, DEV_CERT_FILES.cert, DEV_CERT_FILES.key);
   const signedByCa = serving !== undefined && issuedBy(serving.cert, ca.cert);
-  if (created !== 'none' || !serving || !signedByCa || !covers(serving.cert, names, now)) {
+  if (created !== 'none' || !serving || !signedByCa || !covers(serving.cert, names, now) || keyTypeOf(serving.cert) !== keyType) {
     const { createServingCert } = await import('./certificates.js');
-    writePair(dir, DEV_CERT_FILES.cert, DEV_CERT_FILES.key, createServingCert({ ca, commonName: 'localhost', ...names, now, days: SERVING_DAYS }));
+    writePair(dir, DEV_CERT_FILES.cert, DEV_CERT_FILES.key, createServingCert({ ca, commonName: 'localhost', ...names, now, days: SERVING_DAYS, keyType }));
     if (created === 'none') created = 'serving';
   }
   return { files, created };

@@ -1,6 +1,7 @@
 // Issues riskgate's webhook certificate for a Service: a fresh CA and a serving certificate for every DNS name of the Service.
 import type { PemPair } from './certificates.js';
 import { createCa, createServingCert, serviceDnsNames } from './certificates.js';
+import type { KeyType } from './key-type.js';
 
 export interface ServiceCertificateOptions {
   service: string;
@@ -9,6 +10,8 @@ export interface ServiceCertificateOptions {
   /** Validity of both the CA and the serving certificate. */
   days: number;
   clusterDomain?: string;
+  /** The key type of the CA and the serving certificate (ECDSA P-256 by default). */
+  keyType?: KeyType;
 }
 
 export interface ServiceCertificate {
@@ -22,10 +25,11 @@ function caName(now: Date): string {
   return `riskgate-ca-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
 }
 
-export function issueServiceCertificate({ service, namespace, now, days, clusterDomain }: ServiceCertificateOptions): ServiceCertificate {
+export function issueServiceCertificate({ service, namespace, now, days, clusterDomain, keyType }: ServiceCertificateOptions): ServiceCertificate {
   const dnsNames = serviceDnsNames(service, namespace, clusterDomain);
-  const ca = createCa({ commonName: caName(now), now, days });
-  const serving = createServingCert({ ca, commonName: `${service}.${namespace}.svc`, dnsNames, ipAddresses: [], now, days });
+  const keys = keyType ? { keyType } : {};
+  const ca = createCa({ commonName: caName(now), now, days, ...keys });
+  const serving = createServingCert({ ca, commonName: `${service}.${namespace}.svc`, dnsNames, ipAddresses: [], now, days, ...keys });
   return { ca, serving, dnsNames };
 }
 

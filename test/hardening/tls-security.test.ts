@@ -13,7 +13,8 @@ let ca: string;
 
 beforeAll(async () => {
   dir = tempDir('tls-security');
-  running = await serveForTest({ certsDir: dir.dir, logLevel: 'warn' });
+  // An RSA certificate: the suites below name RSA key exchange and signatures (ECDSA, the default, is checked after).
+  running = await serveForTest({ certsDir: dir.dir, logLevel: 'warn', certKeyType: 'rsa' });
   ca = running.client.ca;
 });
 afterAll(async () => {
@@ -65,6 +66,42 @@ describe('TLS 1.2 cipher suites', () => {
 
   test.each(['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'])('the suites the kube-apiserver (Go) offers work: %s', async (cipher) => {
     expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: cipher })).toMatch(/^TLSv1\.2 /);
+  });
+});
+
+describe('the default ECDSA P-256 certificate', () => {
+  let ecdsa: { dir: string; remove(): void };
+  let serving: ServeUnderTest;
+  beforeAll(async () => {
+    ecdsa = tempDir('tls-security-ecdsa');
+    serving = await serveForTest({ certsDir: ecdsa.dir, logLevel: 'warn' });
+  });
+  afterAll(async () => {
+    await serving.stop();
+    ecdsa.remove();
+  });
+  const agreed = async (options: Parameters<typeof tlsSocket>[1]) => {
+    try {
+      const socket = await tlsSocket(serving.serve.address.port, { ca: serving.client.ca, ...options });
+      const text = `${socket.getProtocol()} ${socket.getCipher().standardName}`;
+      socket.destroy();
+      return text;
+    } catch (error) {
+      return `refused (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+  };
+
+  test('TLS 1.2 gets ECDHE-ECDSA with an AEAD cipher, TLS 1.3 an AEAD suite', async () => {
+    expect(await agreed({ maxVersion: 'TLSv1.2' })).toMatch(/^TLSv1\.2 TLS_ECDHE_ECDSA_WITH_(AES_\d+_GCM_SHA\d+|CHACHA20_POLY1305_SHA256)$/);
+    expect(await agreed({ minVersion: 'TLSv1.3' })).toMatch(/^TLSv1\.3 TLS_(AES_\d+_GCM_SHA\d+|CHACHA20_POLY1305_SHA256)$/);
+  });
+
+  test.each(['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'])('the ECDSA suites the kube-apiserver (Go) offers work: %s', async (cipher) => {
+    expect(await agreed({ maxVersion: 'TLSv1.2', ciphers: cipher })).toMatch(/^TLSv1\.2 /);
+  });
+
+  test.each(['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA384'])('a client offering only the CBC suite %s is refused', async (cipher) => {
+    expect(await agreed({ maxVersion: 'TLSv1.2', ciphers: `${cipher}@SECLEVEL=0` })).toMatch(/^refused/);
   });
 });
 
