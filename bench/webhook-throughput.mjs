@@ -12,6 +12,8 @@
 // Each server first runs --warmup seconds at max throughput (JIT), unmeasured; each figure then gets 0.25 s to settle.
 // Usage: npm run -s build && node bench/webhook-throughput.mjs [--seconds 1.5] [--warmup 2] [--connections 8] [--rate 1000]
 //        [--rounds 3] [--mix ordinary,findings] [--riskgate NAME=DIST[ ARGS]]... [--no-bare] [--path /validate]
+//        (ARGS: serve's, node:FLAG for a node flag, e.g. --riskgate "semi8=dist node:--max-semi-space-size=8", or
+//        workers:N[:rr|none] for N node:cluster workers through bench/serve-workers.mjs)
 //        [--log-file FILE] [--cpu-prof DIR (a CPU profile of each server: DIR/NAME.cpuprofile)]
 import { spawn } from 'node:child_process';
 import { get as httpsGet } from 'node:https';
@@ -57,12 +59,24 @@ for (const [name, value] of Object.entries({ seconds: measureMs, warmup: warmupM
   if (!Number.isFinite(value) || value < 0 || (name !== 'warmup' && value === 0)) throw new Error(`--${name} must be a positive number`);
 }
 
-/** `NAME=DIST[ ARGS]`: a riskgate build (dist directory, relative to the repository) and extra `serve` arguments. */
+/**
+ * `NAME=DIST[ ARGS]`: a riskgate build (dist directory, relative to the repository) and extra `serve` arguments; an
+ * argument `node:FLAG` is a node flag instead (any replace bench/serve-node-flags.mjs's).
+ */
 function riskgateSpec(text) {
   const match = /^([\w.-]+)=(\S+)(?:\s+(.*))?$/.exec(text);
-  if (!match) throw new Error(`--riskgate ${JSON.stringify(text)}: expected NAME=DIST[ ARGS], e.g. base=bench/out/dist-base`);
+  if (!match) throw new Error(`--riskgate ${JSON.stringify(text)}: expected NAME=DIST[ ARGS], e.g. base=bench/out/base/dist`);
   const dist = isAbsolute(match[2]) ? match[2] : join(repo, match[2]);
-  return { name: match[1], dist, args: match[3] ? match[3].split(/\s+/) : [] };
+  const words = match[3] ? match[3].split(/\s+/) : [];
+  const nodeFlags = words.filter((w) => w.startsWith('node:')).map((w) => w.slice('node:'.length));
+  const workers = /^workers:(\d+)(?::(rr|none))?$/.exec(words.find((w) => w.startsWith('workers:')) ?? '');
+  return {
+    name: match[1],
+    dist,
+    args: words.filter((w) => !w.startsWith('node:') && !w.startsWith('workers:')),
+    nodeFlags: nodeFlags.length > 0 ? nodeFlags : SERVE_NODE_FLAGS,
+    entry: workers ? [join(repo, 'bench/serve-workers.mjs'), dist, workers[1], workers[2] ?? 'rr'] : [join(dist, 'cli/main.js')],
+  };
 }
 const riskgateSpecs = (flags.riskgate ?? ['riskgate=dist']).map(riskgateSpec);
 const MIXES = flags.mix.split(',').map((m) => m.trim());
@@ -224,9 +238,9 @@ async function startRiskgate(spec, index, dir, pki) {
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const args = [
-    ...SERVE_NODE_FLAGS,
+    ...spec.nodeFlags,
     ...profileFlags(spec.name),
-    join(spec.dist, 'cli/main.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', pki.cert, '--tls-key', pki.key,
+    ...spec.entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', pki.cert, '--tls-key', pki.key,
     '--policy', policyFile, '--data-dir', join(home, 'data'), '--metrics-port', '0', '--log-level', 'info', '--drain-timeout', '5',
     ...spec.args,
   ];
