@@ -9,7 +9,7 @@ import { REQUEST_NAMESPACE } from './namespace-cel.js';
 
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 /** In a service account pattern, `*` in the namespace half never crosses the `:` that ends it. */
-const NAMESPACE_STAR = '[^:\\n\\r\\x{2028}\\x{2029}]*';
+const NAMESPACE_STAR = '[^:]*';
 
 function requestField(name: 'username' | 'groups'): Cel {
   const start = pathStart(`request.${name}`);

@@ -3,10 +3,10 @@ import type { Cel } from './cel-text.js';
 import { method, or, relation, stringLiteral } from './cel-text.js';
 
 /**
- * What `*` stands for. The evaluator's glob is the JavaScript regular expression `.*`, whose `.` skips the four line
- * terminators; RE2's `.` only skips \n, so the class names them all (as re2-pattern.ts translates `.`).
+ * What `*` stands for: any run of characters, line terminators included, as the evaluator's glob (engine/glob-pattern.ts)
+ * reads it; `(?s:…)` lets RE2's `.` match \n too.
  */
-const STAR = '[^\\n\\r\\x{2028}\\x{2029}]*';
+const STAR = '(?s:.*)';
 
 const RE2_SPECIAL = /[\\.+*?()|[\]{}^$]/;
 

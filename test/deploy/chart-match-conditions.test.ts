@@ -61,13 +61,15 @@ describe('enforce matchCondition', () => {
     expect(webhooks.get(ENFORCE_WEBHOOK.name)!.matchConditions).toBeUndefined();
   });
 
-  test('every rule in deny mode: one condition (the API server allows 64), the expression within our 16 KiB budget', () => {
+  // 32 KiB: the shell rule's launcher unwrapping made the all-deny expression ≈ 18 KB; test/e2e/install.test.ts applies
+  // that render to kube-apiserver v1.32.13, which compiles and accepts it (and a ClusterIP create still passes).
+  test('every rule in deny mode: one condition (the API server allows 64), the expression within our 32 KiB budget', () => {
     const objects = render('1.32.13', [], ['policy.defaultAction=deny']);
     const enforce = entries(objects).get(ENFORCE_WEBHOOK.name)!;
     expect(enforce.matchConditions).toHaveLength(1);
     const expression: string = enforce.matchConditions[0].expression;
     expect(expression).toBe(expectedDenyCondition(RULES, policyOf(objects)));
-    expect(expression.length).toBeLessThan(16 * 1024);
+    expect(expression.length).toBeLessThan(32 * 1024);
   });
 
   test('the rendered expression sends a NodePort create, a shell exec and a ClusterIP→NodePort patch; not a ClusterIP create or a DaemonSet label', () => {

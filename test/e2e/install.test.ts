@@ -38,3 +38,19 @@ test.each(valuesSets)('the chart with charts/riskgate/ci/%s applies cleanly (its
   const deployments = render.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
   for (const name of deployments) expect(await plane.kubectl.ok(['get', 'deployment', name, '-n', release, '-o', 'name'])).toContain(name);
 });
+
+test('every rule in deny: the API server accepts the Fail entry\'s whole matchCondition, and with riskgate absent only what a rule can deny is refused', async () => {
+  const release = 'rg-all-deny';
+  const render = renderChart({ dir: plane.dir, release, namespace: release, set: ['policy.defaultAction=deny'] });
+  const webhooks = render.webhookConfiguration['webhooks'] as { name: string; matchConditions?: { expression: string }[] }[];
+  expect(webhooks.find((w) => w.name === 'enforce.riskgate.io')?.matchConditions?.[0]?.expression.length).toBeGreaterThan(16 * 1024);
+  await plane.kubectl.ok(['create', 'namespace', release]);
+  const applied = await plane.kubectl.run(['apply', '-f', join(plane.dir, `chart-render-${release}.yaml`)]);
+  expect(applied.stderr).toBe('');
+  await plane.kubectl.ok(['create', 'namespace', 'apps-x']);
+  // Nothing serves the chart's Service (its ClusterIP is a loopback address here): the Fail entry refuses what it receives.
+  const refused = await plane.kubectl.run(['create', 'service', 'nodeport', 'np-x', '--tcp=80:8080', '-n', 'apps-x']);
+  expect(refused.stderr).toContain('failed calling webhook "enforce.riskgate.io"');
+  const passed = await plane.kubectl.run(['create', 'service', 'clusterip', 'cip-x', '--tcp=80:8080', '-n', 'apps-x']);
+  expect(passed.code).toBe(0);
+});

@@ -108,7 +108,7 @@ keeps patterns to [a-z0-9-] and `*`, which need no escaping).
 {{- define "riskgate.namespaceMatch" -}}
 {{- $namespace := "(has(request.namespace) ? request.namespace : '')" -}}
 {{- if contains "*" . -}}
-{{- printf "%s.matches('^%s$')" $namespace (replace "*" "[^\\\\n\\\\r\\\\x{2028}\\\\x{2029}]*" .) -}}
+{{- printf "%s.matches('^%s$')" $namespace (replace "*" "(?s:.*)" .) -}}
 {{- else -}}
 {{- printf "%s == '%s'" $namespace . -}}
 {{- end -}}
