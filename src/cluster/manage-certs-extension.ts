@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
 import { RiskgateError } from '../riskgate-error.js';
+import type { ManageCertsOptions } from './manage-certs-options.js';
 
 function positive(value: string): number {
   const n = Number(value);
@@ -10,16 +11,6 @@ function positive(value: string): number {
   return n;
 }
 
-export interface ManageCertsOptions {
-  manageCerts?: boolean;
-  service?: string;
-  namespace?: string;
-  webhookConfig: string;
-  secret?: string;
-  certValidityDays: number;
-  certRenewBeforeDays: number;
-  certCheckInterval: number;
-}
 
 export const manageCertsExtension: ServeExtension = {
   name: 'manage-certs',

@@ -5,7 +5,7 @@ import type { ServeContext } from '../cli/serve-extension.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { CertificateManager } from './certificate-manager.js';
 import type { ReconcileResult } from './certificate-manager.js';
-import type { ManageCertsOptions } from './manage-certs-extension.js';
+import type { ManageCertsOptions } from './manage-certs-options.js';
 import { CERT_MODE, KEY_MODE, writeAtomically } from './pem-files.js';
 import type { ServedCertificate } from './certificate-manager.js';
 

@@ -2,20 +2,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
+import type { OtlpServeOptions } from './otlp-serve-options.js';
 
-export interface OtlpServeOptions {
-  otlpPort?: number;
-  otlpHost?: string;
-  otlpTokenFile?: string;
-  otlpClientCa?: string;
-  host: string;
-  dataDir?: string;
-  baselineWindow?: string;
-  warmup?: string;
-  shells?: string;
-  baselineMaxClusters?: string;
-  baselineMaxEdges?: string;
-}
 
 function port(value: string): number {
   const n = Number(value);

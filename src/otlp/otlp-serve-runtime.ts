@@ -13,7 +13,7 @@ import type { MetricBatch } from './metric-pipeline.js';
 import { OTLP_METRICS_PATH } from './otlp-app.js';
 import { BearerToken } from './otlp-bearer-token.js';
 import type { OtlpReceiverConfig } from './otlp-receiver.js';
-import type { OtlpServeOptions } from './otlp-serve-extension.js';
+import type { OtlpServeOptions } from './otlp-serve-options.js';
 import { startOtlpThread } from './otlp-thread.js';
 import type { OtlpThread } from './otlp-thread.js';
 

@@ -2,29 +2,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
 
-export interface RiskEventsServeOptions {
-  dataDir?: string;
-  hecUrl?: string;
-  hecTokenFile?: string;
-  hecIndex?: string;
-  hecSource: string;
-  hecAck?: boolean;
-  hecCaFile?: string;
-  /** Accept an http:// --hec-url (token and events in clear text). */
-  hecInsecure?: boolean;
-  spoolMaxMb: number;
-  spoolWhenFull?: 'refuse' | 'drop-oldest';
-  /** Default (from the CLI): 64. */
-  archiveMaxMb?: number;
-  k8sEvents?: Array<'deny' | 'warn'>;
-  metricsPort?: number;
-  auditorPort?: number;
-  auditorTokenFile?: string;
-  auditorPeersService?: string;
-  auditorPeer?: string[];
-  auditorPeerTimeout?: number;
-  host: string;
-}
 
 function port(value: string): number {
   const n = Number(value);

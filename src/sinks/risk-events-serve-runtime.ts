@@ -13,7 +13,7 @@ import type { SinkObserver, SinkStats } from './sink-observer.js';
 import { IGNORE_OBSERVER } from './sink-observer.js';
 import { SpoolSink } from './spool-sink.js';
 import { DEFAULT_ARCHIVE_MAX_BYTES, DEFAULT_FSYNC_INTERVAL_MS } from './spool.js';
-import type { RiskEventsServeOptions } from './risk-events-serve-extension.js';
+import type { RiskEventsServeOptions } from './risk-events-serve-options.js';
 
 export const DEFAULT_DATA_DIR = '.riskgate';
 
