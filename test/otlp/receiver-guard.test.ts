@@ -136,13 +136,13 @@ describe('one body at a time, bounded', () => {
     expect(batches).toHaveLength(2);
   });
 
-  test('the 20 KB gzip of {"resourceMetrics":[{},{},…]} is answered 413 within a second, nothing reaches the detectors', async () => {
+  // Refused at the values budget (400k of the 7M objects), not after inflating and parsing it all; the time this takes
+  // under attack is the drill's figure (test/hardening/otlp-bomb-drill.test.ts), not a timing asserted here.
+  test('the 20 KB gzip of {"resourceMetrics":[{},{},…]} is answered 413 at the values budget, nothing reaches the detectors', async () => {
     const port = await start();
     const bomb = gzipSync(`{"resourceMetrics":[${'{},'.repeat(6_999_999)}{}]}`);
     expect(bomb.length).toBeLessThan(25_000);
-    const started = Date.now();
     const answer = await post(port, bomb, { 'content-encoding': 'gzip' });
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toEqual({ code: 8, message: "the body is too large: over the receiver's decoded values limit (400000); send smaller batches" });
     expect(batches).toEqual([]);
