@@ -126,7 +126,9 @@ function contentFits(s: string, indent: number): boolean {
     i++;
     while (s[i] === ' ') i++;
   }
-  if (i === s.length || s[i] === '#') return dashes > 0 && (i === s.length || s[i - 1] === ' ');
+  // An entry whose node starts on a later line (`-` alone, `- -`, `- # note`) is left to the yaml path: js-yaml nests a
+  // following less-indented entry into it (property test counterexample `x:\n-\n  -\n    - -\n- yes`).
+  if (i === s.length || s[i] === '#') return false;
   const end = keyEnd(s, i);
   if (end !== -1 && s[end] === ':' && (end + 1 === s.length || s[end + 1] === ' ')) {
     let j = end + 1;
