@@ -6,6 +6,7 @@ import type { RequestListener } from 'node:http';
 import type { PemPair } from '../tls/certificates.js';
 import { HANDSHAKE_TIMEOUT_MS, MAX_HEADER_BYTES, tlsServerOptions } from '../webhook/server.js';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../webhook/connection-budget.js';
+import { listen } from '../webhook/listening-server.js';
 
 /** The webhook port's timeouts: headers within 10 s, a request within 30 s, idle keep-alive 5 s (a browser reconnects). */
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_BYTES, connectionsCheckingInterval: 1_000 };
@@ -37,17 +38,5 @@ export function startAuditorServer(app: RequestListener, host: string, port: num
     server = secure;
   } else server = http.createServer(TIMEOUTS, app);
   applyConnectionLimits(server as https.Server, LIMITS, () => undefined);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({
-        address: server.address() as AddressInfo,
-        close: () => {
-          server.closeAllConnections();
-          return new Promise((done) => server.close(() => done()));
-        },
-      });
-    });
-  });
+  return listen(server as http.Server, host, port);
 }

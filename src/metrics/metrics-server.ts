@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listen } from '../webhook/listening-server.js';
 
 export interface MetricsServer {
   address: AddressInfo;
@@ -24,17 +25,5 @@ export function metricsHandler(registry: Registry): http.RequestListener {
 
 export function startMetricsServer(registry: Registry, host: string, port: number): Promise<MetricsServer> {
   const server = http.createServer(metricsHandler(registry));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({
-        address: server.address() as AddressInfo,
-        close: () => {
-          server.closeAllConnections();
-          return new Promise((done) => server.close(() => done()));
-        },
-      });
-    });
-  });
+  return listen(server, host, port);
 }

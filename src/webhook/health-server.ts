@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { healthRouter } from './health-routes.js';
 import type { Lifecycle } from './lifecycle.js';
+import { listen } from './listening-server.js';
 
 export interface HealthServer {
   address: AddressInfo;
@@ -18,17 +19,5 @@ export function startHealthServer(lifecycle: Lifecycle, host: string, port: numb
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'the health port serves GET /healthz and GET /readyz only' } });
   });
   const server = createServer({ headersTimeout: 5_000, requestTimeout: 5_000, keepAliveTimeout: 5_000 }, app);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({
-        address: server.address() as AddressInfo,
-        close: () => {
-          server.closeAllConnections();
-          return new Promise((done) => server.close(() => done()));
-        },
-      });
-    });
-  });
+  return listen(server, host, port);
 }
