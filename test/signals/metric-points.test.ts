@@ -90,6 +90,16 @@ describe('metricPoints', () => {
       { resourceMetrics: [{ resource: { attributes: [{ value: { stringValue: 'x' } }] }, scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ asInt: '1' }] } }] }] }] },
       'resourceMetrics[0].resource.attributes[0].key: must be a string',
     ],
+    [
+      "a point attribute's bad int value, deep in the second resource",
+      {
+        resourceMetrics: [
+          { scopeMetrics: [] },
+          { scopeMetrics: [{ metrics: [{ name: 'other' }, { name: 'm', sum: { dataPoints: [{ asInt: '1' }, { asInt: '2', attributes: [{ key: 'a', value: { stringValue: 'x' } }, { key: 'pid', value: { intValue: 'x1' } }] }] } }] }] },
+        ],
+      },
+      'resourceMetrics[1].scopeMetrics[0].metrics[1].sum.dataPoints[1].attributes[1].value.intValue: must be an integer (a decimal string or a number)',
+    ],
   ];
 
   test.each(bad)('%s → DecodeError naming the field', (_title, request, message) => {
@@ -102,5 +112,16 @@ describe('metricPoints', () => {
     expect(caught).toBeInstanceOf(DecodeError);
     expect((caught as DecodeError).code).toBe('OTLP_INVALID');
     expect((caught as DecodeError).message).toBe(message);
+  });
+
+  test('an attribute named __proto__ is a dimension like any other (the map has no prototype)', () => {
+    const request = JSON.parse(
+      '{"resourceMetrics":[{"resource":{"attributes":[{"key":"__proto__","value":{"stringValue":"r"}}]},"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[{"asInt":"1","attributes":[{"key":"constructor","value":{"stringValue":"c"}}]}]}}]}]}]}',
+    ) as unknown;
+    const [point] = metricPoints(request, new Set(['m']), RECEIVED);
+    expect(Object.entries(point!.attributes)).toEqual([
+      ['__proto__', 'r'],
+      ['constructor', 'c'],
+    ]);
   });
 });
