@@ -75,29 +75,52 @@ export class JsonValueCounter {
 
   constructor(private readonly counter: BudgetCounter) {}
 
+  /** One pass over the chunk with its state in locals; the values it found are added to the budget once, at its end. */
   feed(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
+    const n = chunk.length;
+    let i = 0;
+    let values = 0;
+    let expectScalar = this.expectScalar;
+    if (this.inString) i = this.stringEnd(chunk, this.escaped ? 1 : 0);
+    while (i < n) {
       const c = chunk[i]!;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) this.inString = false;
+      if (c === QUOTE) {
+        values++;
+        expectScalar = false;
+        i = this.stringEnd(chunk, i + 1);
         continue;
       }
-      if (c === QUOTE) {
-        this.inString = true;
-        this.counter.add('values');
-        this.expectScalar = false;
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        this.counter.add('values');
-        this.expectScalar = c === OPEN_BRACKET;
-      } else if (c === COLON || c === COMMA) this.expectScalar = true;
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) this.expectScalar = false;
-      else if (this.expectScalar && c > 0x20) {
-        this.counter.add('values');
-        this.expectScalar = false;
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        values++;
+        expectScalar = c === OPEN_BRACKET;
+      } else if (c === COLON || c === COMMA) expectScalar = true;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) expectScalar = false;
+      else if (expectScalar && c > 0x20) {
+        values++;
+        expectScalar = false;
       }
+      i++;
     }
+    this.expectScalar = expectScalar;
+    this.counter.add('values', values);
+  }
+
+  /** From inside a string at `from`: the index after its closing quote, or the chunk's length (the string goes on). */
+  private stringEnd(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    let i = from;
+    while (i < n) {
+      const c = chunk[i]!;
+      if (c === QUOTE) {
+        this.inString = false;
+        this.escaped = false;
+        return i + 1;
+      }
+      i += c === BACKSLASH ? 2 : 1;
+    }
+    this.inString = true;
+    this.escaped = i > n;
+    return n;
   }
 }
 

@@ -1,5 +1,6 @@
 // The OTLP decoding budget: what a body would decode into is counted before it is built, and the 20 KB bomb of issue 17 stops early.
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { BudgetCounter, BudgetError, DEFAULT_DECODE_LIMITS, JsonValueCounter } from '../../src/otlp/decode-budget.js';
 import { checkProtobufBudget } from '../../src/otlp/protobuf-budget.js';
 import { decodeWithinBudget } from '../../src/otlp/otlp-app.js';
@@ -27,6 +28,24 @@ describe('JSON values are counted as the text streams in', () => {
     ['[ 1 , 2 , -3.5e2 ]', 4],
   ])('%s → %i values (what JSON.parse would build)', (text, values) => {
     expect(jsonValues(text)).toBe(values);
+  });
+
+  test('any JSON, split into chunks anywhere (inside strings, after a backslash), counts as it does whole', () => {
+    fc.assert(
+      fc.property(fc.json(), fc.array(fc.nat(), { maxLength: 6 }), (text, cuts) => {
+        const bytes = Buffer.from(text);
+        const c = counter();
+        const scanner = new JsonValueCounter(c);
+        let from = 0;
+        for (const cut of [...cuts.map((n) => n % (bytes.length + 1))].sort((a, b) => a - b)) {
+          scanner.feed(bytes.subarray(from, Math.max(from, cut)));
+          from = Math.max(from, cut);
+        }
+        scanner.feed(bytes.subarray(from));
+        expect(c.totals.values).toBe(jsonValues(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('the 20 KB gzip of 7 M empty resourceMetrics is refused after its first values, long before its 21 MB inflate', () => {
