@@ -5,11 +5,15 @@ import { RiskgateError } from '../riskgate-error.js';
 export interface DecodeLimits {
   /** Bytes after Content-Encoding is undone. */
   inflatedBytes: number;
-  /** Values the decoder would create (objects, arrays, strings, numbers; a packed array counts per 8 bytes). */
+  /**
+   * Values decoding creates: for JSON every object, array, string and number JSON.parse builds; for protobuf, read off
+   * the wire, what is built (each metric, the points and attributes of the metrics the rules read, nested attribute
+   * values with a packed array per 8 bytes).
+   */
   values: number;
   /** ResourceMetrics entries. */
   resources: number;
-  /** Data points of any kind (gauge, sum, histogram, exponential histogram, summary). */
+  /** Data points: of any kind for JSON (all are parsed); for protobuf, those of the metrics the rules read (the rest is skipped unread). */
   points: number;
 }
 

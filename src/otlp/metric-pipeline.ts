@@ -65,10 +65,11 @@ export class MetricPipeline {
 
   /**
    * Runs the points of one live request, decoded elsewhere (the receiver's worker thread) at `receivedAt`: points older
-   * than the window before it are refused, and warm-up is judged by it.
+   * than the window before it are refused, and warm-up is judged by it. Without `receivedAt`, as `ingest`: the clock's
+   * time, nothing refused for its age (a recorded file, a test's fixed payload).
    */
-  ingestPoints(points: MetricPoint[], receivedAt: Date): MetricBatch {
-    return this.run(points, receivedAt, receivedAt.getTime());
+  ingestPoints(points: MetricPoint[], receivedAt?: Date): MetricBatch {
+    return receivedAt ? this.run(points, receivedAt, receivedAt.getTime()) : this.run(points, this.clock(), undefined);
   }
 
   private run(points: MetricPoint[], now: Date, receivedMs: number | undefined): MetricBatch {

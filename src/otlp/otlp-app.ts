@@ -6,8 +6,10 @@ import { BudgetError, countJsonShape, DEFAULT_DECODE_LIMITS } from './decode-bud
 import type { BudgetCounter, DecodeLimits } from './decode-budget.js';
 import type { BearerToken } from './otlp-bearer-token.js';
 import { BodyError, readBoundedBody } from './otlp-body.js';
-import { decodeMetricsProtobuf, encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
-import { checkProtobufBudget } from './protobuf-budget.js';
+import { encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
+import { protobufMetricPoints } from './protobuf-points.js';
+import { metricPoints } from '../signals/metric-points.js';
+import type { MetricPoint } from '../signals/metric-points.js';
 
 export const OTLP_METRICS_PATH = '/v1/metrics';
 /** The collector's otlphttp exporter batches; its own receiver accepts 20 MiB by default (inflated size here). */
@@ -45,8 +47,10 @@ export interface OtlpBatchSummary {
 export type OtlpRefusal = 'unauthenticated' | 'busy' | 'over-budget' | 'malformed';
 
 export interface OtlpAppDeps {
-  /** Runs one decoded ExportMetricsServiceRequest; throws a DecodeError for a payload it cannot read. */
-  ingest(request: unknown): OtlpBatchSummary | Promise<OtlpBatchSummary>;
+  /** The metric names the rules read: only their points are decoded. */
+  wanted: ReadonlySet<string>;
+  /** Runs the points of one accepted request, received at `receivedMs` (the time of points that carry none). */
+  ingestPoints(points: MetricPoint[], receivedMs: number): OtlpBatchSummary | Promise<OtlpBatchSummary>;
   logger: OtlpLogger;
   /** Inflated size; shorthand for limits.inflatedBytes. */
   bodyLimitBytes?: number;
@@ -73,15 +77,8 @@ function sendStatus(res: Response, encoding: OtlpEncoding, httpStatus: number, c
   else res.type('application/x-protobuf').send(Buffer.from(encodeStatus(code, message)));
 }
 
-/** The request body (already inflated) → an ExportMetricsServiceRequest in its JSON shape; a DecodeError when it is not one. */
-export function decodeOtlpBody(body: Buffer, encoding: OtlpEncoding): unknown {
-  if (encoding === 'protobuf') {
-    try {
-      return decodeMetricsProtobuf(body);
-    } catch (error) {
-      throw new DecodeError('OTLP_PROTOBUF', 'body', `not an ExportMetricsServiceRequest: ${(error as Error).message}`);
-    }
-  }
+/** An OTLP/JSON body (already inflated) → the request object; a DecodeError when it is not JSON. */
+export function parseOtlpJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch (error) {
@@ -89,15 +86,16 @@ export function decodeOtlpBody(body: Buffer, encoding: OtlpEncoding): unknown {
   }
 }
 
-/** Decodes a body whose bytes are within budget, checking its values (protobuf), resources and points before building it. */
-export function decodeWithinBudget(body: Buffer, encoding: OtlpEncoding, counter: BudgetCounter): unknown {
-  if (encoding === 'protobuf') {
-    checkProtobufBudget(body, counter);
-    return decodeOtlpBody(body, encoding);
-  }
-  const request = decodeOtlpBody(body, encoding);
+/**
+ * The points of the `wanted` metrics of a body whose bytes are within budget. Protobuf is read off the wire, building
+ * only what the rules read; JSON (whose values were counted as it streamed in) is parsed, its resources and points
+ * counted, then read.
+ */
+export function pointsWithinBudget(body: Buffer, encoding: OtlpEncoding, counter: BudgetCounter, wanted: ReadonlySet<string>, receivedMs: number): MetricPoint[] {
+  if (encoding === 'protobuf') return protobufMetricPoints(body, wanted, receivedMs, counter);
+  const request = parseOtlpJson(body);
   countJsonShape(request, counter);
-  return request;
+  return metricPoints(request, wanted, receivedMs);
 }
 
 /** Refuses what must not reach the body: not ready, unauthenticated, unknown type, or another body in progress. */
@@ -139,7 +137,8 @@ function metricsHandler(deps: OtlpAppDeps) {
     inFlight = true;
     try {
       const { bytes, counter } = await readBoundedBody(req, encoding === 'json', limits, OTLP_BODY_TIMEOUT_MS);
-      const batch = await deps.ingest(decodeWithinBudget(bytes, encoding, counter));
+      const receivedMs = Date.now();
+      const batch = await deps.ingestPoints(pointsWithinBudget(bytes, encoding, counter, deps.wanted, receivedMs), receivedMs);
       deps.logger.debug({ points: batch.points, incomplete: batch.incomplete, findings: batch.findings.length }, 'OTLP metrics batch');
       if (batch.ahead > 0) deps.logger.warn({ ahead: batch.ahead }, "OTLP points stamped ahead of riskgate's clock were taken at the receive time: check the sender's clock");
       if (encoding === 'json') res.type('application/json').send('{}');

@@ -5,7 +5,6 @@ import type { OtlpBatchSummary, OtlpLogger } from './otlp-app.js';
 import { BearerToken } from './otlp-bearer-token.js';
 import { startOtlpServer } from './otlp-server.js';
 import type { OtlpServer, OtlpTls } from './otlp-server.js';
-import { metricPoints } from '../signals/metric-points.js';
 import type { MetricPoint } from '../signals/metric-points.js';
 
 /** Everything the receiver needs, as plain data (it crosses to the worker thread). */
@@ -30,10 +29,8 @@ export function startReceiverServer(config: OtlpReceiverConfig, deps: OtlpReceiv
   const wanted = new Set(config.wanted);
   const token = config.tokenFile ? new BearerToken(config.tokenFile) : undefined;
   const app = createOtlpApp({
-    ingest: (request) => {
-      const receivedMs = Date.now();
-      return deps.ingestPoints(metricPoints(request, wanted, receivedMs), receivedMs);
-    },
+    wanted,
+    ingestPoints: deps.ingestPoints,
     logger: deps.logger,
     ready: deps.ready,
     ...(config.limits ? { limits: config.limits } : {}),

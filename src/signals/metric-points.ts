@@ -127,11 +127,13 @@ function timeMs(value: unknown, where: string): number | undefined {
 
 /**
  * A dimension map: no prototype, so a `__proto__` key is an attribute like any other, and V8 keeps it as a dictionary
- * (adding dotted keys one by one to an ordinary object cost 3 µs per point in hidden-class transitions; this, 0.7).
+ * (adding dotted keys one by one to an ordinary object cost 3 µs per point in hidden-class transitions). Copied key by
+ * key: Object.assign between two dictionaries cost twice as much.
  */
 export function attributeMap(from?: Readonly<Record<string, string>>): Record<string, string> {
   const map = Object.create(null) as Record<string, string>;
-  return from === undefined ? map : Object.assign(map, from);
+  for (const key in from) map[key] = from[key]!;
+  return map;
 }
 
 /** KeyValues into `into` (later keys win); a failure names its path after `where`. */

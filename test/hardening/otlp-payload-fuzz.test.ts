@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
 import { BaselineStore } from '../../src/baseline/baseline-store.js';
+import { wantedMetrics } from '../../src/engine/detect-metrics.js';
 import { metricOptions } from '../../src/engine/metric-options.js';
 import { parsePolicy } from '../../src/engine/policy-file.js';
 import { MemorySink } from '../../src/outputs/risk-sink.js';
@@ -145,7 +146,7 @@ describe('over HTTP', () => {
   const logged: unknown[] = [];
   beforeAll(async () => {
     const logger = { debug: () => {}, warn: (fields: object) => void logged.push(fields), error: (fields: object) => void logged.push(fields) };
-    server = await startOtlpServer(createOtlpApp({ ingest: (request) => pipeline.ingest(request), logger }), '127.0.0.1', 0);
+    server = await startOtlpServer(createOtlpApp({ wanted: wantedMetrics(RULES), ingestPoints: (points) => pipeline.ingestPoints(points), logger }), '127.0.0.1', 0);
     url = `http://127.0.0.1:${server.address.port}/v1/metrics`;
   });
   afterAll(() => server.close());

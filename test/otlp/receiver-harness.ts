@@ -1,6 +1,7 @@
 // Test harness: the real OTLP/HTTP receiver (pipeline, persisted baseline, express app, loopback server) and a client that posts like otlphttp.
 import { gzipSync } from 'node:zlib';
 import { BaselineStore } from '../../src/baseline/baseline-store.js';
+import { wantedMetrics } from '../../src/engine/detect-metrics.js';
 import { metricOptions } from '../../src/engine/metric-options.js';
 import type { MetricOptionTexts } from '../../src/engine/metric-options.js';
 import { defaultPolicy } from '../../src/engine/policy.js';
@@ -39,7 +40,7 @@ export async function startReceiver(settings: ReceiverSettings): Promise<Receive
   const policy = settings.policy ?? defaultPolicy(RULES);
   const pipeline = new MetricPipeline({ rules: RULES, policy: () => policy, state: { edges: store, shellReports: store }, options, record: (e) => sink.write(e) });
   const logger = { debug: () => {}, warn: (fields: object) => warnings.push(fields), error: (fields: object) => warnings.push(fields) };
-  const app = createOtlpApp({ ingest: (request) => pipeline.ingest(request), logger });
+  const app = createOtlpApp({ wanted: wantedMetrics(RULES), ingestPoints: (points) => pipeline.ingestPoints(points), logger });
   const server = await startOtlpServer(app, '127.0.0.1', 0);
   return {
     url: `http://127.0.0.1:${server.address.port}/v1/metrics`,
