@@ -1,4 +1,4 @@
-// The README's riskgate check section is true: its console examples are re-run and its JSON example is real output.
+// docs/ci.md is true: its console examples are re-run and its JSON example is real output.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -6,8 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { JSON_REPORT_SCHEMA } from '../../src/check/json-report-schema.js';
 import { REPO, requireBuiltCli, runCli } from './cli-run.js';
 
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('<!-- section:check'), readme.indexOf('<!-- section:', readme.indexOf('<!-- section:check') + 1));
+const section = readFileSync(join(REPO, 'docs', 'ci.md'), 'utf8');
 
 function blocks(lang: string): string[] {
   const out: string[] = [];
@@ -41,7 +40,7 @@ function examples(): Example[] {
   return out;
 }
 
-describe('README section check', () => {
+describe('docs/ci.md', () => {
   beforeAll(requireBuiltCli);
 
   test('has the samples run, piping, formats, exit codes and a GitHub Actions SARIF upload', () => {

@@ -1,4 +1,4 @@
-// The README's metric detections section is true: its detect-metrics example is re-run, its SPL blocks are riskgate spl's output.
+// docs/metric-detections.md is true: its detect-metrics example is re-run, its SPL blocks are riskgate spl's output.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,7 @@ import { capturedReview } from '../fixture-path.js';
 import { riskgate } from '../replay/cli-process.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const start = readme.indexOf('<!-- section:metrics');
-const section = readme.slice(start, readme.indexOf('\n## ', start));
+const section = readFileSync(join(REPO, 'docs', 'metric-detections.md'), 'utf8');
 
 /** The fenced blocks of the section whose info string is `lang` ('' for a plain fence), in order. */
 function blocks(lang: string): string[] {
@@ -28,7 +26,7 @@ function blocks(lang: string): string[] {
   return out;
 }
 
-describe('README metric detections section', () => {
+describe('docs/metric-detections.md', () => {
   test('the detect-metrics example prints what the README shows (stdout, then the stderr summary)', async () => {
     const block = blocks('console').find((b) => b.startsWith('$ npx riskgate detect-metrics'))!;
     const [command, ...output] = block.trimEnd().split('\n');

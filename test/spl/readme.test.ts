@@ -1,11 +1,9 @@
-// The README's Splunk section is true: its riskgate spl/replay console examples and the .conf excerpts are re-run and matched against real output.
+// docs/splunk.md and docs/replay.md are true: their riskgate spl/replay console examples and the .conf excerpts are re-run and matched against real output.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, requireBuiltCli, runCli } from '../check/cli-run.js';
 
-const README = readFileSync(join(REPO, 'README.md'), 'utf8');
-const START = README.indexOf('<!-- section:spl');
-const SECTION = README.slice(START, README.indexOf('\n## ', START));
+const SECTION = ['splunk.md', 'replay.md', 'benchmarks.md'].map((page) => readFileSync(join(REPO, 'docs', page), 'utf8')).join('\n');
 const ELLIPSIS = '…';
 
 function blocks(lang: string): string[] {
@@ -71,7 +69,7 @@ const lines = (text: string) => text.replace(/\n$/, '').split('\n');
 
 afterAll(() => rmSync('/tmp/riskgate-readme', { recursive: true, force: true }));
 
-describe('README section spl', () => {
+describe('docs/splunk.md and docs/replay.md', () => {
   beforeAll(requireBuiltCli);
 
   test('covers the formats, the app install, the deny search, replay inputs and outputs, and the bench figures', () => {
