@@ -53,6 +53,7 @@ export function renderDetail(model: DetailModel): string {
     entry('replica', e.replica ?? '', 'event-replica'), entry('source', e.source), entry('risk object', `${e.risk_object} (${e.risk_object_type}), score ${e.risk_score}`),
     entry('risk message', e.risk_message), entry('what matched', e.summary), entry('threat objects', list(e.threat_object.map((t, i) => `${t} (${e.threat_object_type[i] ?? ''})`))),
     entry('MITRE ATT&CK', list(e.annotations.mitre_attack)), entry('analytic stories', list(e.analyticstories)),
+    ...(e.policy_digest ? [entry('policy digest', e.policy_digest, 'policy-digest')] : []),
     ...(e.unreachable_webhook ? [entry('unreachable webhook', e.unreachable_webhook)] : []),
   ].join('');
   const body = `${header(model.user)}<main>

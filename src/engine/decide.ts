@@ -31,6 +31,8 @@ export interface Decision {
   /** Every non-off, non-exempt finding; deny and warn verdicts are recorded too. */
   verdicts: Verdict[];
   exempted: ExemptedFinding[];
+  /** The digest of the policy that judged (Policy.digest), when it has one. */
+  policyDigest?: string;
 }
 
 function exempted(finding: Finding, level: 'policy' | 'rule', match: BlockMatch): ExemptedFinding {
@@ -61,7 +63,9 @@ export function decide(findings: readonly Finding[], policy: Policy, now: Date):
     else if (own) exemptedFindings.push(exempted(finding, 'rule', own));
     else verdicts.push({ finding, action });
   }
-  return { allowed: !verdicts.some((v) => v.action === 'deny'), verdicts, exempted: exemptedFindings };
+  const decision: Decision = { allowed: !verdicts.some((v) => v.action === 'deny'), verdicts, exempted: exemptedFindings };
+  if (policy.digest !== undefined) decision.policyDigest = policy.digest;
+  return decision;
 }
 
 export function verdictsWith(decision: Decision, action: ActiveAction): Verdict[] {

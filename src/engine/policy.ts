@@ -55,6 +55,11 @@ export interface Policy {
   rules: ReadonlyMap<string, RulePolicy>;
   /** Every exemption block must carry a reason (checked when the file is read). */
   requireReason: boolean;
+  /**
+   * Which policy this is, for the evidence: `sha256:` and 16 hex digits of the file's text, or `built-in`. Set by
+   * whoever read the file (serve's policy store); every decision and risk event made under the policy carries it.
+   */
+  digest?: string;
 }
 
 export const DEFAULT_ACTION: Action = 'record';

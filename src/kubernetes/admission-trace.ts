@@ -1,7 +1,7 @@
 // Reads what admission left in an audit event: riskgate's per-rule audit annotations (whatever the webhook names) and a webhook call that failed.
 import type { AuditEvent } from './audit-event.js';
 import type { RuleAnnotation } from './webhook-names.js';
-import { DECISION_ANNOTATION, RULE_ANNOTATIONS } from './webhook-names.js';
+import { DECISION_ANNOTATION, POLICY_DIGEST_ANNOTATION, RULE_ANNOTATIONS } from './webhook-names.js';
 
 /** What riskgate's webhook wrote about one rule. */
 export interface RuleTrace {
@@ -21,6 +21,8 @@ export interface FailedWebhook {
 export interface AdmissionTrace {
   /** riskgate's `decision` annotation; with both of its webhooks in the event, the stronger one. */
   decision?: string;
+  /** The digest of the policy the live webhook judged under (its `policy_digest` annotation; the first webhook's when several). */
+  policyDigest?: string;
   rules: ReadonlyMap<string, RuleTrace>;
   failedWebhook?: FailedWebhook;
 }
@@ -79,9 +81,13 @@ export function admissionTraceOf(event: AuditEvent, ruleIds: ReadonlySet<string>
     else if (name === 'event_id') trace.eventIds = value.split(',').filter((id) => id !== '');
   }
   let decision: string | undefined;
-  for (const webhook of webhooks) decision = stronger(decision, annotations[`${webhook}/${DECISION_ANNOTATION}`]);
+  let policyDigest: string | undefined;
+  for (const webhook of webhooks) {
+    decision = stronger(decision, annotations[`${webhook}/${DECISION_ANNOTATION}`]);
+    policyDigest ??= annotations[`${webhook}/${POLICY_DIGEST_ANNOTATION}`];
+  }
   const failedWebhook = failedWebhookOf(event);
-  return { rules, ...(decision !== undefined ? { decision } : {}), ...(failedWebhook ? { failedWebhook } : {}) };
+  return { rules, ...(decision !== undefined ? { decision } : {}), ...(policyDigest !== undefined ? { policyDigest } : {}), ...(failedWebhook ? { failedWebhook } : {}) };
 }
 
 /**

@@ -13,6 +13,9 @@ export const VALIDATE_PATH = '/validate';
  */
 export const DECISION_ANNOTATION = 'decision';
 
+/** `policy_digest`: which policy judged the request (`sha256:…` of the policy file, or `built-in`), next to `decision`. */
+export const POLICY_DIGEST_ANNOTATION = 'policy_digest';
+
 /** The per-rule keys, `<rule-id>.<name>`. */
 export const RULE_ANNOTATIONS = ['action', 'risk_score', 'exempted', 'event_id'] as const;
 export type RuleAnnotation = (typeof RULE_ANNOTATIONS)[number];

@@ -2,7 +2,7 @@
 import type { AdmissionApiVersion, AdmissionResponse, AdmissionReviewResponse } from '../kubernetes/admission-review.js';
 import type { Decision, Verdict } from '../engine/decide.js';
 import { verdictsWith } from '../engine/decide.js';
-import { DECISION_ANNOTATION, ruleAnnotationKey } from '../kubernetes/webhook-names.js';
+import { DECISION_ANNOTATION, POLICY_DIGEST_ANNOTATION, ruleAnnotationKey } from '../kubernetes/webhook-names.js';
 import type { RiskEvent } from './risk-event.js';
 
 /** Kubernetes truncates nothing but kubectl prints each warning on one line: keep them short. */
@@ -51,6 +51,7 @@ export function auditAnnotationsOf(decision: Decision, riskEvents: readonly Risk
   for (const { finding, exemption } of decision.exempted) annotations[ruleAnnotationKey(finding.rule.id, 'exempted')] = exemption;
   if (decision.verdicts.length > 0 || decision.exempted.length > 0) {
     annotations[DECISION_ANNOTATION] = !decision.allowed ? 'deny' : verdictsWith(decision, 'warn').length > 0 ? 'warn' : decision.verdicts.length > 0 ? 'record' : 'exempt';
+    if (decision.policyDigest !== undefined) annotations[POLICY_DIGEST_ANNOTATION] = decision.policyDigest;
   }
   return annotations;
 }

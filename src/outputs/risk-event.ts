@@ -30,12 +30,16 @@ export interface RiskEvent {
   summary: string;
   /** The finding's result row (user, user_groups, src_ip, kind, namespace, name, operation, uid… or host, pid…). */
   fields: Record<string, string | string[]>;
+  /** The digest of the policy that judged (`sha256:…` of its file, or `built-in`), when the judge knew it (serve). */
+  policy_digest?: string;
   /** Replay only: what the live webhook did (its action, `exempt`, or `not-judged`) when that differs from `action`. */
   admission_action?: string;
   /** Replay only, with `not-judged`: the webhook the API server failed to call. */
   unreachable_webhook?: string;
   /** Replay only, with `exempt`: the exemption the webhook named, its block's reason and end included. */
   admission_exemption?: string;
+  /** Replay only: the digest of the policy the live webhook judged under (its `policy_digest` audit annotation). */
+  admission_policy_digest?: string;
 }
 
 function asList(value: string | string[] | undefined): string[] {
@@ -55,7 +59,7 @@ export type LiveEventIds = (ruleId: string) => readonly string[] | undefined;
  * One risk event per risk object of the rule (ESCU semantics); threat objects are attached to each. `liveIds` (replay)
  * are the ids the webhook recorded for this rule and request, reused in order when there is one per risk object.
  */
-export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date, source: RequestSource | 'metrics', liveIds?: readonly string[]): RiskEvent[] {
+export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date, source: RequestSource | 'metrics', liveIds?: readonly string[], policyDigest?: string): RiskEvent[] {
   const { rule, fields } = finding;
   const threats = rule.risk.threatObjects.flatMap((t) => asList(fields[t.field]).map((value) => ({ value, type: t.type })));
   const objects = rule.risk.riskObjects.flatMap((ro) => asList(fields[ro.field]).map((value) => ({ ro, value })));
@@ -64,7 +68,7 @@ export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date,
   const at = time.toISOString();
   const name = searchName(rule);
   const message = fillTokens(rule.risk.message, fields);
-  return objects.map(({ ro, value }, i) => ({
+  return objects.map(({ ro, value }, i): RiskEvent => ({
     event_id: reuse ? liveIds[i]! : eventId(finding, value),
     time: at,
     search_name: name,
@@ -81,6 +85,7 @@ export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date,
     analyticstories: [...rule.risk.analyticStories],
     summary: finding.summary,
     fields,
+    ...(policyDigest !== undefined ? { policy_digest: policyDigest } : {}),
   }));
 }
 
@@ -89,6 +94,6 @@ export function riskEventsOfDecision(decision: Decision, time: Date, liveIds?: L
   return decision.verdicts.flatMap((v) => {
     const request = v.finding.request;
     if (request?.dryRun) return [];
-    return riskEventsOf(v.finding, v.action, time, request?.source ?? 'metrics', liveIds?.(v.finding.rule.id));
+    return riskEventsOf(v.finding, v.action, time, request?.source ?? 'metrics', liveIds?.(v.finding.rule.id), decision.policyDigest);
   });
 }

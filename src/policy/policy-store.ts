@@ -46,10 +46,10 @@ export class PolicyStore {
   ) {
     if (file) {
       const read = readPolicyFile(file, rules);
-      this.policy = read.policy;
+      this.policy = { ...read.policy, digest: policyDigest(read.text) };
       this.text = read.text;
     } else {
-      this.policy = defaultPolicy(rules);
+      this.policy = { ...defaultPolicy(rules), digest: policyDigest(undefined) };
     }
   }
 
@@ -84,12 +84,12 @@ export class PolicyStore {
     if (read.text === this.text) return false;
     const change = policyChange(this.policy, read.policy);
     const fields = { file: this.file, digest: policyDigest(read.text), previousDigest: policyDigest(this.text), changes: change.changes, rules: summary(read.policy) };
-    this.policy = read.policy;
+    this.policy = { ...read.policy, digest: fields.digest };
     this.text = read.text;
     // A weaker policy is evidence worth keeping: it is logged at WARN, with what changed.
     if (change.weakened) logger.warn({ ...fields, weakened: true }, 'policy reloaded');
     else logger.info(fields, 'policy reloaded');
-    for (const listener of this.listeners) listener(read.policy);
+    for (const listener of this.listeners) listener(this.policy);
     return true;
   }
 

@@ -10,13 +10,16 @@ export interface LiveMarker {
   unreachable_webhook?: string;
   /** With `exempt`: the exemption the webhook named (with its block's reason and end), e.g. a block that has ended since. */
   admission_exemption?: string;
+  /** The digest of the policy the live webhook judged under, when its audit annotations name it. */
+  admission_policy_digest?: string;
 }
 
 /** `replayAction` is the policy's action now, or `exempt` for an exempted finding. */
 export function liveMarker(admission: AdmissionTrace, ruleId: string, replayAction: string): LiveMarker {
+  const digest: LiveMarker = admission.policyDigest !== undefined && admission.rules.has(ruleId) ? { admission_policy_digest: admission.policyDigest } : {};
   const live = liveActionOf(admission, ruleId);
-  if (live === undefined || live === replayAction) return {};
+  if (live === undefined || live === replayAction) return digest;
   if (live === NOT_JUDGED && admission.failedWebhook) return { admission_action: live, unreachable_webhook: admission.failedWebhook.name };
   const exemption = live === 'exempt' ? admission.rules.get(ruleId)?.exempted : undefined;
-  return exemption !== undefined ? { admission_action: live, admission_exemption: exemption } : { admission_action: live };
+  return exemption !== undefined ? { admission_action: live, admission_exemption: exemption, ...digest } : { admission_action: live, ...digest };
 }

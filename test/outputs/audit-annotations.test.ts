@@ -45,3 +45,23 @@ describe('<rule>.event_id', () => {
     expect(Object.keys(dryRun.response.response.auditAnnotations ?? {}).sort()).toEqual(['decision', 'kubernetes-node-port-creation.action', 'kubernetes-node-port-creation.risk_score']);
   });
 });
+
+describe('policy_digest', () => {
+  const rules = RULES.filter((r): r is RequestRule => r.type === 'request');
+  const judged = (digest?: string) =>
+    reviewAdmission({ body: capturedReview('001'), policy: { ...defaultPolicy(rules), ...(digest ? { digest } : {}) }, rules, now: new Date('2026-11-23T05:00:00Z'), scope: 'all' });
+
+  test('the policy that judged is named in the annotations and in every risk event, so Splunk can tell which policy decided', () => {
+    const { response, riskEvents } = judged('sha256:0123456789abcdef');
+    expect(response.response.auditAnnotations).toMatchObject({ policy_digest: 'sha256:0123456789abcdef', decision: 'record' });
+    expect(riskEvents.map((e) => e.policy_digest)).toEqual(['sha256:0123456789abcdef']);
+    expect('policy_digest').toMatch(QUALIFIED_NAME);
+  });
+
+  test('a request without a finding gets no annotation; a policy without a digest (check, replay) adds none', () => {
+    expect(reviewAdmission({ body: capturedReview('002'), policy: { ...defaultPolicy(rules), digest: 'built-in' }, rules, now: new Date(), scope: 'all' }).response.response.auditAnnotations).toBeUndefined();
+    const { response, riskEvents } = judged();
+    expect(response.response.auditAnnotations).not.toHaveProperty('policy_digest');
+    expect(riskEvents[0]).not.toHaveProperty('policy_digest');
+  });
+});

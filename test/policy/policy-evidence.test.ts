@@ -51,6 +51,7 @@ describe('the policy file', () => {
     const store = new PolicyStore(RULES, file);
     expect(store.digest()).toBe(policyDigest(strict));
     expect(store.digest()).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(store.current().digest).toBe(store.digest()); // what every decision under it carries
     const { logger, lines } = recordingLogger();
     writeFileSync(file, '');
     expect(store.reload(logger)).toBe(false);
@@ -59,6 +60,7 @@ describe('the policy file', () => {
     const weak = `${HEAD}exemptions:\n  namespaces: ["*"]\nrules:\n  kubernetes-node-port-creation: {action: "off"}\n`;
     writeFileSync(file, weak);
     expect(store.reload(logger)).toBe(true);
+    expect(store.current().digest).toBe(policyDigest(weak));
     expect(lines[1]).toEqual({
       level: 'warn',
       message: 'policy reloaded',

@@ -28,6 +28,11 @@ test.each<[string, AuditEvent, object]>([
     { decision: 'deny', rules: { 'kubernetes-node-port-creation': { action: 'deny', eventIds: ['id1', 'id2'] }, 'kubernetes-daemonset-deployed': { action: 'warn', eventIds: ['id3'] } } },
   ],
   [
+    'the digest of the policy that judged (policy_digest), which replay reports next to its own verdicts',
+    event({ 'enforce.riskgate.io/decision': 'deny', 'enforce.riskgate.io/policy_digest': 'sha256:0123456789abcdef', 'enforce.riskgate.io/kubernetes-node-port-creation.action': 'deny' }),
+    { decision: 'deny', policyDigest: 'sha256:0123456789abcdef', rules: { 'kubernetes-node-port-creation': { action: 'deny', eventIds: [] } } },
+  ],
+  [
     'an exemption and a dry-run (no event_id)',
     event({ 'a.example/decision': 'exempt', 'a.example/kubernetes-node-port-update.exempted': 'rule user=ci', 'b.example/kubernetes-node-port-creation.action': 'record' }),
     { decision: 'exempt', rules: { 'kubernetes-node-port-update': { exempted: 'rule user=ci', eventIds: [] }, 'kubernetes-node-port-creation': { action: 'record', eventIds: [] } } },
@@ -58,4 +63,12 @@ test.each<[string, AuditEvent, string | undefined]>([
   ['nothing known: no annotation and no failure', event({}), undefined],
 ])('live action of kubernetes-node-port-creation: %s', (_name, input, expected) => {
   expect(liveActionOf(admissionTraceOf(input, IDS), 'kubernetes-node-port-creation')).toBe(expected);
+});
+
+test('replay marks each of its verdicts with the live policy digest, whether or not the actions agree', async () => {
+  const { liveMarker } = await import('../../src/replay/live-marker.js');
+  const trace = admissionTraceOf(event({ 'w/policy_digest': 'sha256:00000000000000aa', 'w/kubernetes-node-port-creation.action': 'deny' }), IDS);
+  expect(liveMarker(trace, 'kubernetes-node-port-creation', 'deny')).toEqual({ admission_policy_digest: 'sha256:00000000000000aa' });
+  expect(liveMarker(trace, 'kubernetes-node-port-creation', 'record')).toEqual({ admission_action: 'deny', admission_policy_digest: 'sha256:00000000000000aa' });
+  expect(liveMarker(trace, 'kubernetes-daemonset-deployed', 'warn')).toEqual({});
 });
