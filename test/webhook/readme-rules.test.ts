@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePolicy } from '../../src/engine/policy-file.js';
+import { policyDigest } from '../../src/policy/policy-store.js';
 import { defaultPolicy } from '../../src/engine/policy.js';
 import { RULES } from '../../src/rules/catalog.js';
 import type { Rule } from '../../src/rules/rule.js';
@@ -70,7 +71,7 @@ describe('docs/policy.md and docs/webhook.md', () => {
 
   test('the risk-event line shown is the engine’s event for capture 001 under the samples policy', () => {
     const policyText = readFileSync(join(REPO, SAMPLE_POLICY), 'utf8');
-    const policy = parsePolicy(policyText, SAMPLE_POLICY, RULES);
+    const policy = { ...parsePolicy(policyText, SAMPLE_POLICY, RULES), digest: policyDigest(policyText) };
     const review = (capture: string) => reviewAdmission({ body: capturedReview(capture), policy, rules: RULES, now: new Date(), scope: 'all' });
     const [eventLine] = blocks(webhookPage, 'json');
     expect(webhookPage).toContain('admissionreview/001-Service-CREATE-np-svc.request.json');
