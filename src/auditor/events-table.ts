@@ -1,5 +1,6 @@
 // `riskgate events --output table`: risk events as aligned columns (time, action, rule, object, user, score, event_id).
 import type { RiskEvent } from '../outputs/risk-event.js';
+import { terminalText } from '../outputs/terminal-text.js';
 
 const HEADERS = ['TIME', 'ACTION', 'RULE', 'OBJECT', 'USER', 'SCORE', 'EVENT_ID'];
 
@@ -8,14 +9,10 @@ function field(event: RiskEvent, name: string): string {
   return Array.isArray(v) ? v.join(',') : (v ?? '');
 }
 
-/** One line per event; control characters in names (user-chosen) are shown escaped, never sent to the terminal. */
-function cell(text: string): string {
-  return JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"');
-}
 
 export function eventRow(e: RiskEvent): string[] {
   const ns = field(e, 'namespace');
-  return [e.time.replace(/\.\d+Z$/, 'Z'), e.action, e.rule_id, `${field(e, 'kind')}/${ns ? `${ns}/` : ''}${field(e, 'name')}`, field(e, 'user'), String(e.risk_score), e.event_id].map(cell);
+  return [e.time.replace(/\.\d+Z$/, 'Z'), e.action, e.rule_id, `${field(e, 'kind')}/${ns ? `${ns}/` : ''}${field(e, 'name')}`, field(e, 'user'), String(e.risk_score), e.event_id].map(terminalText);
 }
 
 export function eventsTable(events: readonly RiskEvent[]): string {

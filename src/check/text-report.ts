@@ -2,6 +2,7 @@
 import type { CheckReport, CheckSummary, CheckedObject } from './check-report.js';
 import { errorLocation, isLiveOrigin, objectLabel } from './check-report.js';
 import type { InputError } from './check-report.js';
+import { terminalText } from '../outputs/terminal-text.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -28,7 +29,7 @@ export function reportSummaryLine(report: CheckReport): string {
 
 /** `file:line:column: message`, the line printed on stderr for every input error. */
 export function errorLine(error: InputError): string {
-  return `${errorLocation(error)}: ${error.message}`;
+  return terminalText(`${errorLocation(error)}: ${error.message}`);
 }
 
 function findingPrefix(object: CheckedObject): string {
@@ -38,8 +39,8 @@ function findingPrefix(object: CheckedObject): string {
 export function textReport(report: CheckReport): string {
   const lines: string[] = [];
   for (const object of report.objects) {
-    for (const f of object.findings) lines.push(`${findingPrefix(object)} ${f.rule.id} ${f.action} ${f.message}`);
+    for (const f of object.findings) lines.push(terminalText(`${findingPrefix(object)} ${f.rule.id} ${f.action} ${f.message}`));
   }
-  lines.push(reportSummaryLine(report));
+  lines.push(terminalText(reportSummaryLine(report)));
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { MetricPipeline } from '../otlp/metric-pipeline.js';
 import type { MetricBatch } from '../otlp/metric-pipeline.js';
 import { readOtlpJsonFile } from '../otlp/otlp-json-file.js';
 import type { RiskEvent } from '../outputs/risk-event.js';
+import { terminalText } from '../outputs/terminal-text.js';
 import { readPolicyFile } from '../policy/policy-store.js';
 import { DecodeError } from '../request/decode-error.js';
 import { RULES } from '../rules/catalog.js';
@@ -44,8 +45,8 @@ function renderTable(verdicts: readonly Verdict[]): string {
     const heading = `== ${searchName(rule)} (${rule.id}): ${rows.length} row${rows.length === 1 ? '' : 's'}`;
     if (rows.length === 0) return heading;
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c) => c !== 'series');
-    const cell = (v: string | string[] | undefined) => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : v);
-    const matrix = [columns, ...rows.map((row) => columns.map((c) => cell(row[c])))];
+    const cell = (v: string | string[] | undefined) => terminalText(v === undefined ? '' : Array.isArray(v) ? v.join(',') : v);
+    const matrix = [columns.map(terminalText), ...rows.map((row) => columns.map((c) => cell(row[c])))];
     const widths = columns.map((_, i) => Math.max(...matrix.map((r) => r[i]!.length)));
     return [heading, ...matrix.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd())].join('\n');
   });
@@ -78,7 +79,7 @@ export async function runDetectMetrics(files: readonly string[], options: Detect
       for (const record of await readOtlpJsonFile(file)) {
         if ('error' in record) {
           totals.skipped += 1;
-          io.stderr.write(`riskgate detect-metrics: ${record.where}: ${record.error}; skipped\n`);
+          io.stderr.write(`riskgate detect-metrics: ${terminalText(`${record.where}: ${record.error}`)}; skipped\n`);
           continue;
         }
         let batch: MetricBatch;
@@ -87,7 +88,7 @@ export async function runDetectMetrics(files: readonly string[], options: Detect
         } catch (error) {
           if (!(error instanceof DecodeError)) throw error;
           totals.skipped += 1;
-          io.stderr.write(`riskgate detect-metrics: ${record.where}: ${error.message}; skipped\n`);
+          io.stderr.write(`riskgate detect-metrics: ${terminalText(`${record.where}: ${error.message}`)}; skipped\n`);
           continue;
         }
         totals.batches += 1;

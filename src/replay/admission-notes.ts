@@ -4,6 +4,7 @@ import { NOT_JUDGED } from '../kubernetes/admission-trace.js';
 import type { Finding } from '../engine/finding.js';
 import { liveMarker } from './live-marker.js';
 import type { ReplayObserver, ReplayedRequest } from './replay-run.js';
+import { terminalText } from '../outputs/terminal-text.js';
 
 /** Findings listed per kind of note; the rest are only counted (a long outage must not flood the report). */
 const MAX_LISTED = 20;
@@ -28,7 +29,7 @@ function failureText({ name, outcome }: FailedWebhook): string {
 }
 
 function add(note: Note, line: string): void {
-  if (++note.count <= MAX_LISTED) note.lines.push(line);
+  if (++note.count <= MAX_LISTED) note.lines.push(terminalText(line));
 }
 
 function plural(count: number): string {

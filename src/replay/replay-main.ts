@@ -15,6 +15,7 @@ import { AdmissionNotes } from './admission-notes.js';
 import { ReplayTable, tableLines } from './replay-table.js';
 import type { LineSink } from './replay-outputs.js';
 import { jsonLines, riskEventLines } from './replay-outputs.js';
+import { terminalText } from '../outputs/terminal-text.js';
 
 export const REPLAY_OUTPUTS = ['table', 'json', 'risk-events'] as const;
 export type ReplayOutput = (typeof REPLAY_OUTPUTS)[number];
@@ -114,7 +115,7 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
     observer,
     maxRemembered,
     onBadRecord: (where, message) => {
-      if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${where}: ${message}; skipped\n`);
+      if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${terminalText(`${where}: ${message}`)}; skipped\n`);
     },
   });
   if (table) {

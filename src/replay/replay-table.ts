@@ -8,6 +8,7 @@ import { eventFieldReader } from './event-fields.js';
 import type { ReplayObserver, ReplayedRequest } from './replay-run.js';
 import type { StatsResult } from './stats-table.js';
 import { StatsTable } from './stats-table.js';
+import { terminalText } from '../outputs/terminal-text.js';
 
 export interface RuleTable {
   search: RuleSearch;
@@ -47,7 +48,7 @@ export class ReplayTable implements ReplayObserver {
 
 function cell(value: string | string[] | undefined): string {
   if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(',') : value;
+  return terminalText(Array.isArray(value) ? value.join(',') : value);
 }
 
 /** The lines of one rule's block: heading, dropped-events note, then the aligned header and rows. */
