@@ -46,6 +46,20 @@ function matchCel(match: RuleMatch): Cel {
 }
 
 /**
+ * Above this many characters a rule's matchCondition is only its match (an over-approximation): the API server's CEL
+ * cost budget and our 32 KiB for the whole enforce expression leave no room for the shell rule's launcher tables
+ * (24 KB exact). Every exec then reaches the webhook, which judges it exactly; a ValidatingAdmissionPolicy, which must
+ * be exact, still gets the whole condition.
+ */
+export const MAX_MATCH_CONDITION_CHARS = 8 * 1024;
+
+/** ruleCel for a webhook matchCondition: exact when it fits MAX_MATCH_CONDITION_CHARS, the rule's match alone otherwise. */
+export function matchConditionCel(rule: RequestRule): Approximation {
+  const full = ruleCel(rule);
+  return full.cel.text.length <= MAX_MATCH_CONDITION_CHARS ? full : { cel: matchCel(rule.match), exact: false };
+}
+
+/**
  * The CEL true for every request the rule can find (exactly those when `exact`): match and condition. `roots`: how
  * object and oldObject are read (DYNAMIC_ROOTS for a ValidatingAdmissionPolicy, whose typeChecking knows their schema).
  */

@@ -1,6 +1,6 @@
 // Derives the chart's generated files: files/rules.json (webhook rules per rule) and values.schema.json from the rule catalog, crds/ from the PolicyReport CRDs.
 import type { Rule } from '../rules/rule.js';
-import { ruleCel } from '../cel/rule-cel.js';
+import { matchConditionCel } from '../cel/rule-cel.js';
 import { ACTIONS, METRIC_ACTIONS } from '../engine/policy.js';
 import { ALL_EXEMPTIONS, METRIC_EXEMPTIONS, REQUEST_EXEMPTIONS } from '../engine/policy-file.js';
 import { policyReportCrdFiles } from './policy-report-crds.js';
@@ -28,7 +28,7 @@ export function chartRules(rules: readonly Rule[]): ChartRule[] {
   return rules.flatMap((rule) => {
     if (rule.type !== 'request') return [];
     const { apiGroups, apiVersions, resources, operations } = rule.match;
-    const cel = ruleCel(rule);
+    const cel = matchConditionCel(rule);
     return [{ id: rule.id, apiGroups: [...apiGroups], apiVersions: [...apiVersions], resources: [...resources], operations: [...operations], matchCondition: cel.cel.text, matchConditionExact: cel.exact }];
   });
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ruleCel } from '../../src/cel/rule-cel.js';
+import { MAX_MATCH_CONDITION_CHARS, matchConditionCel, ruleCel } from '../../src/cel/rule-cel.js';
 import { chartFiles, chartRules } from '../../src/cluster/chart-files.js';
 import { RULES, RULE_IDS, requestRules } from '../../src/rules/catalog.js';
 import { CHART } from './helm.js';
@@ -17,9 +17,19 @@ describe('generated chart files', () => {
     const file = JSON.parse(readFileSync(join(CHART, 'files', 'rules.json'), 'utf8')) as { rules: ReturnType<typeof chartRules> };
     expect(file.rules.map((r) => r.id)).toEqual(requestRules(RULES).map((r) => r.id));
     for (const rule of requestRules(RULES)) {
-      const { cel, exact } = ruleCel(rule);
+      const { cel, exact } = matchConditionCel(rule);
       expect(file.rules.find((r) => r.id === rule.id)).toEqual({ id: rule.id, ...rule.match, matchCondition: cel.text, matchConditionExact: exact });
     }
+  });
+
+  test('a rule whose exact CEL is too large for a matchCondition (the shell rule and its launcher tables) sends every request of its match', () => {
+    const shell = requestRules(RULES).find((r) => r.id === 'kubernetes-shell-exec-into-pod')!;
+    expect(ruleCel(shell).exact).toBe(true);
+    expect(ruleCel(shell).cel.text.length).toBeGreaterThan(MAX_MATCH_CONDITION_CHARS);
+    const fallback = matchConditionCel(shell);
+    expect(fallback.exact).toBe(false);
+    expect(fallback.cel.text).not.toContain('object.command');
+    for (const rule of requestRules(RULES).filter((r) => r !== shell)) expect(matchConditionCel(rule)).toEqual(ruleCel(rule));
   });
 
   test('values.schema.json knows exactly the catalog rule ids, metric rules only record or off', () => {

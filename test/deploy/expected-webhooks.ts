@@ -4,7 +4,7 @@ import { actionsOf } from '../../src/engine/policy.js';
 import { requestRules } from '../../src/rules/catalog.js';
 import type { RequestRule, Rule } from '../../src/rules/rule.js';
 import { namespaceActionCel } from '../../src/cel/namespace-cel.js';
-import { ruleCel } from '../../src/cel/rule-cel.js';
+import { matchConditionCel, ruleCel } from '../../src/cel/rule-cel.js';
 
 export interface WebhookRule {
   apiGroups: string[];
@@ -50,7 +50,7 @@ export function expectedDenyCondition(rules: readonly Rule[], policy: Policy, va
     .filter((rule) => enforced(rule, policy, vap))
     .map((rule) => {
       const term = namespaceActionCel(policy.rules.get(rule.id)!, (a) => a === 'deny').text;
-      return term === 'true' ? `(${ruleCel(rule).cel.text})` : `(${ruleCel(rule).cel.text}) && (${term})`;
+      return term === 'true' ? `(${matchConditionCel(rule).cel.text})` : `(${matchConditionCel(rule).cel.text}) && (${term})`;
     });
   return parts.length > 0 ? parts.join('\n|| ') : undefined;
 }
