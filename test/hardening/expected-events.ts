@@ -1,4 +1,5 @@
 // The risk events a drill's answered reviews must have recorded, computed by the same pure review the server runs (event ids are stable per uid).
+import { policyDigest } from '../../src/policy/policy-store.js';
 import { parsePolicy } from '../../src/engine/policy-file.js';
 import type { Policy } from '../../src/engine/policy.js';
 import { RULES } from '../../src/rules/catalog.js';
@@ -7,8 +8,9 @@ import type { AdmissionReviewResponse } from '../../src/kubernetes/admission-rev
 import type { LoadBody, Outcome } from './review-load.js';
 import { withUid } from './webhook-harness.js';
 
+/** The policy as serve holds it after reading the file: parsed, and stamped with the file's digest. */
 export function policyOf(text: string, source: string): Policy {
-  return parsePolicy(text, source, RULES);
+  return { ...parsePolicy(text, source, RULES), digest: policyDigest(text) };
 }
 
 function bodyOf(bodies: readonly LoadBody[], kind: string): unknown {
