@@ -47,6 +47,13 @@ export interface ServeOptions {
   [option: string]: unknown;
 }
 
+/** Something serve turned away outside the admission port: an OTLP request, or points and edges the baseline refused. */
+export interface ServeRefusal {
+  component: 'otlp' | 'baseline';
+  reason: string;
+  count: number;
+}
+
 export interface ServeTls {
   /** The serving certificate in use. */
   current(): PemPair;
@@ -76,6 +83,9 @@ export interface ServeContext {
   addReviewObserver(observer: ReviewObserver): void;
   /** Each connection the admission port refused (handshake failed, certificate refused, limits). */
   onClientRefused(listener: (refusal: ClientRefusal) => void): void;
+  /** Hands on what a part of serve refused (an OTLP body, baseline points), for the metrics; each is also logged by its part. */
+  reportRefusal(refusal: ServeRefusal): void;
+  onRefusal(listener: (refusal: ServeRefusal) => void): void;
   /** /readyz fails while the check returns false. */
   addReadinessCheck(name: string, check: () => boolean): void;
   /** Runs once the webhook listens (e.g. patch a caBundle, announce the address). */

@@ -31,7 +31,7 @@ import { DEFAULT_CONNECTION_LIMITS } from '../webhook/connection-budget.js';
 import type { ConnectionLimits } from '../webhook/connection-budget.js';
 import { startHealthServer } from '../webhook/health-server.js';
 import type { HealthServer } from '../webhook/health-server.js';
-import type { ServeContext, ServeExtension, ServeOptions, ServeTls } from './serve-extension.js';
+import type { ServeContext, ServeExtension, ServeOptions, ServeRefusal, ServeTls } from './serve-extension.js';
 
 export interface ServeRuntimeDeps {
   extensions?: readonly ServeExtension[];
@@ -89,6 +89,7 @@ interface Registrations {
   observers: ReviewObserver[];
   listening: Array<(address: AddressInfo) => Promise<void> | void>;
   refusals: Array<(refusal: ClientRefusal) => void>;
+  otherRefusals: Array<(refusal: ServeRefusal) => void>;
   shutdown: Array<{ name: string; task: () => Promise<void> | void }>;
 }
 
@@ -107,6 +108,10 @@ function contextFor(options: ServeOptions, logger: Logger, rules: readonly Rule[
     },
     addReviewObserver: (observer) => reg.observers.push(observer),
     onClientRefused: (listener) => reg.refusals.push(listener),
+    reportRefusal: (refusal) => {
+      for (const listener of reg.otherRefusals) listener(refusal);
+    },
+    onRefusal: (listener) => reg.otherRefusals.push(listener),
     addReadinessCheck: (name, check) => lifecycle.addReadinessCheck(name, check),
     onListening: (task) => reg.listening.push(task),
     onShutdown: (name, task) => reg.shutdown.push({ name, task }),
@@ -210,7 +215,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   const source = await tlsSource(options, logger);
   const tls = new TlsHolder(source.pair, source.files);
   const lifecycle = new Lifecycle();
-  const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], refusals: [], shutdown: [] };
+  const reg: Registrations = { sinks: [new LogSink(destination)], observers: [], listening: [], refusals: [], otherRefusals: [], shutdown: [] };
   const callers = callerCheck(options, logger, reg);
   const context = contextFor(options, logger, rules, store, tls, lifecycle, reg);
   for (const extension of deps.extensions ?? []) {

@@ -5,12 +5,14 @@ import { RiskgateError } from '../riskgate-error.js';
 import { expiryOf } from '../tls/certificate-lifetime.js';
 import { admissionPortMetrics } from './admission-port-metrics.js';
 import { startMetricsServer } from './metrics-server.js';
+import { refusalMetrics } from './refusal-metrics.js';
 import { riskgateMetrics, type RiskgateMetrics } from './riskgate-metrics.js';
 
 export async function startMetrics(context: ServeContext, port: number): Promise<RiskgateMetrics> {
   const metrics = riskgateMetrics({ certificateExpiry: () => expiryOf(context.tls.current().cert), policyExpiry: () => nextExpiry(context.policy(), new Date()) });
   context.addReviewObserver(metrics.reviews);
   context.onClientRefused(admissionPortMetrics(metrics.registry));
+  context.onRefusal(refusalMetrics(metrics.registry));
   let server;
   try {
     server = await startMetricsServer(metrics.registry, context.options.host, port);

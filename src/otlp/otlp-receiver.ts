@@ -1,7 +1,7 @@
 // The OTLP receiver as one unit (token, limits, app, server): what the worker thread runs, or this thread when there is no worker.
 import type { DecodeLimits } from './decode-budget.js';
 import { createOtlpApp } from './otlp-app.js';
-import type { OtlpBatchSummary, OtlpLogger } from './otlp-app.js';
+import type { OtlpBatchSummary, OtlpLogger, OtlpRefusal } from './otlp-app.js';
 import { BearerToken } from './otlp-bearer-token.js';
 import { startOtlpServer } from './otlp-server.js';
 import type { OtlpServer, OtlpTls } from './otlp-server.js';
@@ -23,6 +23,8 @@ export interface OtlpReceiverDeps {
   ingestPoints(points: MetricPoint[], receivedMs: number): Promise<OtlpBatchSummary>;
   logger: OtlpLogger;
   ready: () => boolean;
+  /** Each request turned away (unauthenticated, busy, over budget, malformed). */
+  onRefused?: (reason: OtlpRefusal) => void;
 }
 
 export function startReceiverServer(config: OtlpReceiverConfig, deps: OtlpReceiverDeps): Promise<OtlpServer> {
@@ -33,6 +35,7 @@ export function startReceiverServer(config: OtlpReceiverConfig, deps: OtlpReceiv
     ingestPoints: deps.ingestPoints,
     logger: deps.logger,
     ready: deps.ready,
+    ...(deps.onRefused ? { onRefused: deps.onRefused } : {}),
     ...(config.limits ? { limits: config.limits } : {}),
     ...(token ? { token } : {}),
   });

@@ -22,8 +22,13 @@ import type { OtlpThread } from './otlp-thread.js';
  * sinks exist; findings then go through the serve policy (re-read per batch) to every sink, like review findings.
  */
 /** Refused points and guard hits of a batch, at WARN: someone may be teaching the baseline lies or growing it. */
-function reportGuard(logger: Logger, batch: MetricBatch): MetricBatch {
+function reportGuard(logger: Logger, batch: MetricBatch, report: ServeContext['reportRefusal']): MetricBatch {
   const { stale, beforeLearning, clusterCap, edgeCap } = batch.refused;
+  for (const [reason, count] of Object.entries({ stale, before_learning: beforeLearning, cluster_cap: clusterCap, edge_cap: edgeCap })) {
+    if (count > 0) report({ component: 'baseline', reason, count });
+  }
+  const bursts = batch.guard.filter((h) => h.reason === 'burst').length;
+  if (bursts > 0) report({ component: 'baseline', reason: 'burst', count: bursts });
   if (stale + beforeLearning + clusterCap + edgeCap > 0) {
     logger.warn({ ...batch.refused, guard: batch.guard }, 'OTLP points refused by the edge baseline (stamped before the window or the cluster\'s learning start, or past a cap)');
   }
@@ -78,7 +83,10 @@ export async function startOtlpReceiver(context: ServeContext): Promise<void> {
   let thread: OtlpThread;
   try {
     config = receiverConfig(context, host);
-    thread = await startOtlpThread(config, (points, receivedAt) => reportGuard(logger, pipeline.ingestPoints(points, receivedAt)), logger);
+    const report = (refusal: Parameters<ServeContext['reportRefusal']>[0]) => context.reportRefusal(refusal);
+    thread = await startOtlpThread(config, (points, receivedAt) => reportGuard(logger, pipeline.ingestPoints(points, receivedAt), report), logger, (reason) =>
+      report({ component: 'otlp', reason, count: 1 }),
+    );
   } catch (error) {
     await store.close();
     if (error instanceof RiskgateError) throw error;

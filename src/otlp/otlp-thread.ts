@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { MetricPoint } from '../signals/metric-points.js';
-import type { OtlpBatchSummary } from './otlp-app.js';
+import type { OtlpBatchSummary, OtlpRefusal } from './otlp-app.js';
 import { startReceiverServer } from './otlp-receiver.js';
 import type { OtlpReceiverConfig } from './otlp-receiver.js';
 import type { FromWorker, ToWorker } from './otlp-worker-messages.js';
@@ -29,19 +29,23 @@ const WORKER_FILE = new URL('./otlp-worker.js', import.meta.url);
 
 const summaryOf = (batch: OtlpBatchSummary): OtlpBatchSummary => ({ points: batch.points, incomplete: batch.incomplete, ahead: batch.ahead, findings: { length: batch.findings.length } });
 
-export async function startOtlpThread(config: OtlpReceiverConfig, ingest: IngestPoints, logger: Logger): Promise<OtlpThread> {
-  if (!existsSync(fileURLToPath(WORKER_FILE))) return startInline(config, ingest, logger);
-  const host = new WorkerHost(config, ingest, logger);
+/** Each OTLP request the receiver turned away, whichever thread it runs on. */
+export type OnRefused = (reason: OtlpRefusal) => void;
+
+export async function startOtlpThread(config: OtlpReceiverConfig, ingest: IngestPoints, logger: Logger, onRefused: OnRefused = () => {}): Promise<OtlpThread> {
+  if (!existsSync(fileURLToPath(WORKER_FILE))) return startInline(config, ingest, logger, onRefused);
+  const host = new WorkerHost(config, ingest, logger, onRefused);
   const address = await host.start(config.port);
   return { address, mode: 'worker', setReady: (value) => host.setReady(value), close: () => host.close() };
 }
 
-async function startInline(config: OtlpReceiverConfig, ingest: IngestPoints, logger: Logger): Promise<OtlpThread> {
+async function startInline(config: OtlpReceiverConfig, ingest: IngestPoints, logger: Logger, onRefused: OnRefused): Promise<OtlpThread> {
   let ready = false;
   const server = await startReceiverServer(config, {
     ingestPoints: async (points, receivedMs) => summaryOf(ingest(points, new Date(receivedMs))),
     logger,
     ready: () => ready,
+    onRefused,
   });
   return { address: server.address, mode: 'inline', setReady: (value) => (ready = value), close: () => server.close() };
 }
@@ -56,6 +60,7 @@ class WorkerHost {
     private readonly config: OtlpReceiverConfig,
     private readonly ingest: IngestPoints,
     private readonly logger: Logger,
+    private readonly onRefused: OnRefused,
   ) {}
 
   start(port: number): Promise<AddressInfo> {
@@ -89,6 +94,7 @@ class WorkerHost {
 
   private handle(worker: Worker, message: FromWorker): void {
     if (message.kind === 'log') this.logger[message.level](message.fields, message.message);
+    else if (message.kind === 'refused') this.onRefused(message.reason);
     else if (message.kind === 'batch') {
       let reply: ToWorker;
       try {

@@ -1,7 +1,7 @@
 // The messages between the OTLP receiver's worker thread and the thread that runs the detectors and sinks.
 import type { AddressInfo } from 'node:net';
 import type { MetricPoint } from '../signals/metric-points.js';
-import type { OtlpBatchSummary } from './otlp-app.js';
+import type { OtlpBatchSummary, OtlpRefusal } from './otlp-app.js';
 
 export type LogLevel = 'debug' | 'warn' | 'error';
 
@@ -10,6 +10,7 @@ export type FromWorker =
   | { kind: 'listen-failed'; message: string }
   | { kind: 'batch'; id: number; points: MetricPoint[]; receivedMs: number }
   | { kind: 'log'; level: LogLevel; fields: object; message: string }
+  | { kind: 'refused'; reason: OtlpRefusal }
   | { kind: 'closed' };
 
 export type ToWorker =

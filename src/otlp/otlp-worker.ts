@@ -36,7 +36,7 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-startReceiverServer(workerData as OtlpReceiverConfig, { ingestPoints, logger, ready: () => ready }).then(
+startReceiverServer(workerData as OtlpReceiverConfig, { ingestPoints, logger, ready: () => ready, onRefused: (reason) => post({ kind: 'refused', reason }) }).then(
   (started) => {
     server = started;
     post({ kind: 'listening', address: started.address });

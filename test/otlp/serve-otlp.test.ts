@@ -73,6 +73,33 @@ describe('serve with the OTLP metrics receiver', () => {
     await second.running.shutdown('test');
   });
 
+  test('refusals are counted on /metrics: an unauthenticated request, and points stamped before the baseline window', async () => {
+    const tokenFile = join(tmp.dir, 'otlp-token');
+    writeFileSync(tokenFile, 'sesame\n');
+    const logs = new LogCapture();
+    const running = await startServe(
+      {
+        host: '127.0.0.1', port: 0, tlsCert: join(tmp.dir, 'tls.crt'), tlsKey: join(tmp.dir, 'tls.key'), certsDir: join(tmp.dir, 'certs'),
+        logLevel: 'info', drainTimeout: 1, dataDir: join(tmp.dir, 'data-refusals'), hecSource: 'riskgate', spoolMaxMb: 16,
+        otlpPort: 0, otlpTokenFile: tokenFile, warmup: '0s', metricsPort: 0,
+      },
+      { extensions: [riskEventsServeExtension, otlpServeExtension], destination: logs },
+    );
+    try {
+      const url = String((await logs.waitFor('OTLP metrics receiver listening', {}, 0))['url']);
+      const metricsUrl = String((await logs.waitFor('metrics listening', {}, 0))['url']);
+      const body = encodeMetricsProtobuf(edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'cart', timeMs: Date.now() - 60 * 86_400_000 }]));
+      expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })).status).toBe(401);
+      const authorized = { 'content-type': 'application/x-protobuf', authorization: 'Bearer sesame' };
+      expect((await fetch(url, { method: 'POST', headers: authorized, body })).status).toBe(200);
+      const metrics = await (await fetch(metricsUrl)).text();
+      expect(metrics).toContain('riskgate_otlp_refused_total{reason="unauthenticated"} 1');
+      expect(metrics).toContain('riskgate_baseline_refused_total{reason="stale"} 1');
+    } finally {
+      await running.shutdown('test');
+    }
+  });
+
   test('a busy OTLP port stops start-up with a message naming the option', async () => {
     const logs = new LogCapture();
     const first = await serve(logs);
