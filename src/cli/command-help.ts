@@ -13,7 +13,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     exitCodes: [[0, 'success'], [1, 'the command\'s verdict or a runtime error (see the command\'s --help)'], [2, USAGE]],
   },
   serve: {
-    examples: ['riskgate serve                                   # https://0.0.0.0:8443, self-signed certs in certs/', 'riskgate serve --policy policy.yaml --tls-cert tls.crt --tls-key tls.key --data-dir /var/lib/riskgate'],
+    examples: ['riskgate serve                                   # https://127.0.0.1:8443, self-signed certs in certs/', 'riskgate serve --policy policy.yaml --tls-cert tls.crt --tls-key tls.key --data-dir /var/lib/riskgate'],
     exitCodes: [[0, 'stopped by SIGTERM or SIGINT after draining'], [1, 'could not start (policy, certificates, port in use)'], [2, USAGE]],
   },
   certs: {

@@ -8,6 +8,15 @@ import type { ServeOptions } from './serve-extension.js';
 
 export const DEFAULT_PORT = 8443;
 
+/** The heading each extension's options are listed under in `serve --help`. */
+const OPTION_GROUPS: Readonly<Record<string, string>> = {
+  'admission-port': 'Admission port (who may call, connection and body budget):',
+  'manage-certs': 'Certificates in the cluster (--manage-certs):',
+  'risk-events': 'Risk-event sinks, /metrics and the auditor page:',
+  'otlp-metrics': 'OTLP metrics receiver and edge baseline:',
+  vap: 'ValidatingAdmissionPolicies:',
+};
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -62,22 +71,30 @@ export function registerServeCommand(program: Command): void {
   const command = program
     .command('serve')
     .description('serve the validating admission webhook over HTTPS (POST /validate, /validate/enforce, /validate/observe)')
+    .optionsGroup('Policy:')
     .option('--policy <file>', 'policy YAML file, re-read when it changes (default: built-in, every rule records)')
+    .optionsGroup('Server and TLS:')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, DEFAULT_PORT)
     .option('--tls-cert <file>', 'serving certificate (PEM), reloaded when it changes; with --tls-key')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .option('--certs-dir <dir>', 'without --tls-cert: where the self-signed dev CA and certificate are made and reused', 'certs')
     .addOption(new Option('--cert-key-type <type>', 'the key of the certificates riskgate makes (dev certificate, --manage-certs): ecdsa (P-256, fast handshakes) or rsa (2048)').choices([...KEY_TYPES]).default(DEFAULT_KEY_TYPE))
+    .optionsGroup('Logging:')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .addOption(new Option('--log-format <format>', 'pretty: one line per entry for a terminal; json: JSON lines for collectors (default: pretty when stdout is a terminal, else json)').choices(['pretty', 'json']))
+    .optionsGroup('Shutdown:')
     .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing (endpoint removal) before draining', seconds, 0)
     .option('--drain-timeout <seconds>', 'then, how long in-flight reviews may take before connections are cut', seconds, 25)
+    .optionsGroup('Cluster (namespace, audit and PolicyReports):')
     .option('--namespace <ns>', 'riskgate\'s own namespace: its Service and Secret (--manage-certs) and the audit Lease (default: the pod\'s own)')
     .option('--audit-interval <duration>', 'audit the live objects this often (e.g. 1h) in the replica holding the Lease, and write PolicyReports (off by default)', duration)
     .option('--audit-lease <name>', 'with --audit-interval: the coordination.k8s.io Lease the replicas elect the auditing one with', 'riskgate-audit')
     .option('--audit-lease-duration <seconds>', 'with --audit-interval: how long the Lease holds without renewal before another replica takes over', seconds, 15)
     .option('--audit-max-results <n>', 'with --audit-interval: results per PolicyReport at most, the most pressing first (its summary counts all)', positiveInteger, 1000);
-  for (const extension of serveExtensions) extension.addOptions?.(command);
+  for (const extension of serveExtensions) {
+    command.optionsGroup(OPTION_GROUPS[extension.name] ?? 'Other options:');
+    extension.addOptions?.(command);
+  }
   command.action(serve);
 }
