@@ -16,6 +16,7 @@ import { ReplayTable, tableLines } from './replay-table.js';
 import type { LineSink } from './replay-outputs.js';
 import { jsonLines, riskEventLines } from './replay-outputs.js';
 import { terminalText } from '../outputs/terminal-text.js';
+import { ProgressLine } from '../outputs/progress-line.js';
 
 export const REPLAY_OUTPUTS = ['table', 'json', 'risk-events'] as const;
 export type ReplayOutput = (typeof REPLAY_OUTPUTS)[number];
@@ -39,28 +40,40 @@ function readError(path: string, error: unknown): RiskgateError {
   return new RiskgateError('REPLAY_UNREADABLE', `${path}: cannot read the audit log (${code || (error as Error).message})`);
 }
 
+/** Bytes read so far, for the progress line. */
+interface ReadCount {
+  bytes: number;
+  file: string;
+}
+
 /** The chunks of a stream; a read or gunzip error ends the replay with an error naming the file, not a stack trace. */
-async function* chunksOf(path: string, stream: Readable): AsyncGenerator<Buffer | string> {
+async function* chunksOf(path: string, stream: Readable, count?: ReadCount): AsyncGenerator<Buffer | string> {
   try {
-    yield* stream;
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      if (count) {
+        count.bytes += chunk.length;
+        count.file = path;
+      }
+      yield chunk;
+    }
   } catch (error) {
     throw readError(path, error);
   }
 }
 
-async function openInput(path: string, stdin: Readable): Promise<ReplayInput> {
-  if (path === '-') return { name: '-', chunks: chunksOf('-', stdin) };
+async function openInput(path: string, stdin: Readable, count: ReadCount): Promise<ReplayInput> {
+  if (path === '-') return { name: '-', chunks: chunksOf('-', stdin, count) };
   try {
     await access(path, constants.R_OK);
   } catch (error) {
     throw readError(path, error);
   }
   const file = createReadStream(path, { highWaterMark: CHUNK });
-  if (!path.endsWith('.gz')) return { name: path, chunks: chunksOf(path, file) };
+  if (!path.endsWith('.gz')) return { name: path, chunks: chunksOf(path, file, count) };
   const gunzip = createGunzip({ chunkSize: CHUNK });
   // pipe() does not forward the source's errors (EISDIR, EIO): hand them to the gunzip stream being read.
   file.on('error', (error) => gunzip.destroy(error));
-  return { name: path, chunks: chunksOf(path, file.pipe(gunzip)) };
+  return { name: path, chunks: chunksOf(path, file.pipe(gunzip), count) };
 }
 
 /** Writes lines through a stream, waiting for 'drain' when its buffer is full, in 64 KiB batches. */
@@ -93,11 +106,14 @@ function loadPolicy(file: string | undefined): Policy {
 /** Returns the exit code: 0 after a replay (bad records are reported and skipped), 1 when an input or the policy cannot be read. */
 export async function runReplay(paths: readonly string[], options: ReplayCommandOptions, io: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<number> {
   const policy = loadPolicy(options.policy);
+  const read: ReadCount = { bytes: 0, file: '' };
   const inputs: ReplayInput[] = [];
-  for (const path of paths) inputs.push(await openInput(path, io.stdin));
+  for (const path of paths) inputs.push(await openInput(path, io.stdin, read));
+  const progress = new ProgressLine(io.stderr);
+  const mib = (n: number) => (n / 1048576).toFixed(1);
   const { sink, flush } = lineSink(io.stdout);
   const table = options.output === 'table' ? { rows: new ReplayTable(RULES, policy), notes: new AdmissionNotes() } : undefined;
-  const observer: ReplayObserver = table
+  const output: ReplayObserver = table
     ? {
         request(replayed) {
           table.rows.request(replayed);
@@ -107,6 +123,14 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
     : options.output === 'json'
       ? jsonLines(sink)
       : riskEventLines(sink);
+  let requests = 0;
+  const observer: ReplayObserver = {
+    request(replayed) {
+      requests += 1;
+      progress.update(() => `riskgate replay: ${mib(read.bytes)} MiB read, ${requests} requests evaluated (${terminalText(read.file)})…`);
+      return output.request(replayed);
+    },
+  };
   let reported = 0;
   const maxRemembered = options.maxRemembered ?? DEFAULT_MAX_REMEMBERED;
   const counts = await replay(inputs, {
@@ -118,6 +142,7 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
       if (++reported <= MAX_REPORTED) io.stderr.write(`riskgate replay: ${terminalText(`${where}: ${message}`)}; skipped\n`);
     },
   });
+  progress.done();
   if (table) {
     for (const line of tableLines(table.rows.results())) await sink(line);
     for (const line of table.notes.lines()) await sink(line);
