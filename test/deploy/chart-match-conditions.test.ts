@@ -61,7 +61,7 @@ describe('enforce matchCondition', () => {
     expect(webhooks.get(ENFORCE_WEBHOOK.name)!.matchConditions).toBeUndefined();
   });
 
-  // 32 KiB: the shell rule's launcher unwrapping made the all-deny expression ≈ 18 KB; test/e2e/install.test.ts applies
+  // 32 KiB: the shell rule's exact CEL (24 KB) is replaced by its match (src/cel/rule-cel.ts); test/e2e/install.test.ts applies
   // that render to kube-apiserver v1.32.13, which compiles and accepts it (and a ClusterIP create still passes).
   test('every rule in deny mode: one condition (the API server allows 64), the expression within our 32 KiB budget', () => {
     const objects = render('1.32.13', [], ['policy.defaultAction=deny']);
