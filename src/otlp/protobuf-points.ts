@@ -215,17 +215,7 @@ function nestedValueText(walk: Walk, bytes: Buffer): string | undefined {
 }
 
 function readAttributes(walk: Walk, c: Cursor, field: number, into: Record<string, string>): Record<string, string> {
-  while (c.more()) {
-    const tag = c.varint();
-    if (Math.floor(tag / 8) !== field) {
-      c.skip(tag % 8);
-      continue;
-    }
-    expectWire(field, tag % 8, BYTES);
-    const end = c.lengthEnd();
-    readKeyValue(walk, new Cursor(walk.buf, c.pos, end), into);
-    c.pos = end;
-  }
+  eachEntry(walk, c, field, (kv) => readKeyValue(walk, kv, into));
   return into;
 }
 
@@ -275,17 +265,7 @@ function readPoint(walk: Walk, c: Cursor, name: string, resource: Readonly<Recor
 
 /** A Gauge or Sum: its data points. */
 function readData(walk: Walk, c: Cursor, name: string, resource: Readonly<Record<string, string>>): void {
-  while (c.more()) {
-    const tag = c.varint();
-    if (Math.floor(tag / 8) !== DATA_POINTS) {
-      c.skip(tag % 8);
-      continue;
-    }
-    expectWire(DATA_POINTS, tag % 8, BYTES);
-    const end = c.lengthEnd();
-    readPoint(walk, new Cursor(walk.buf, c.pos, end), name, resource);
-    c.pos = end;
-  }
+  eachEntry(walk, c, DATA_POINTS, (point) => readPoint(walk, point, name, resource));
 }
 
 /** One Metric: its name first (wherever it sits), then, only if the rules read it, its gauge and sum points. */
