@@ -56,6 +56,9 @@ function otlpSchema(): Json {
     baselineWindow: duration,
     warmup: duration,
     shells: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9._+-]+$' } },
+    tokenSecret: keyRef('token'),
+    clientCaConfigMap: keyRef('ca.crt'),
+    insecure: { type: 'boolean', description: 'accept metrics from anyone who reaches the port (serve --otlp-insecure)' },
   });
 }
 

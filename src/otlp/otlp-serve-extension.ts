@@ -1,4 +1,4 @@
-// `serve` options of the OTLP/HTTP metrics receiver (--otlp-port, --otlp-host, --otlp-token-file, --otlp-client-ca, --baseline-window, --warmup, --shells).
+// `serve` options of the OTLP/HTTP metrics receiver (--otlp-port, --otlp-host, --otlp-token-file, --otlp-client-ca, --otlp-insecure, --baseline-window, --warmup, --shells).
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ServeExtension } from '../cli/serve-extension.js';
@@ -19,6 +19,7 @@ export const otlpServeExtension: ServeExtension = {
       .option('--otlp-host <host>', 'address of the OTLP receiver (default: --host)')
       .option('--otlp-token-file <file>', "OTLP senders must send Authorization: Bearer <the file's content> (the collector's bearertokenauth extension); re-read when it changes")
       .option('--otlp-client-ca <file>', "OTLP over HTTPS with the webhook's serving certificate; senders must present a client certificate signed by this CA (mTLS)")
+      .option('--otlp-insecure', 'let the OTLP receiver take metrics from anyone who reaches it (no --otlp-token-file nor --otlp-client-ca) on an address other than loopback; refused without it')
       .option('--baseline-window <duration>', 'newly seen TCP edge: an edge unseen for this long is new again (default 30d)')
       .option('--warmup <duration>', 'newly seen TCP edge: learn a new cluster\'s edges without findings for this long (default 1h)')
       .option('--baseline-max-clusters <n>', 'newly seen TCP edge: clusters the baseline learns; points of more are refused (default 16)')

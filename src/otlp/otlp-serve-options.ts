@@ -4,6 +4,7 @@ export interface OtlpServeOptions {
   otlpHost?: string;
   otlpTokenFile?: string;
   otlpClientCa?: string;
+  otlpInsecure?: boolean;
   host: string;
   dataDir?: string;
   baselineWindow?: string;

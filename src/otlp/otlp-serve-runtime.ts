@@ -14,6 +14,7 @@ import { OTLP_METRICS_PATH } from './otlp-app.js';
 import { BearerToken } from './otlp-bearer-token.js';
 import type { OtlpReceiverConfig } from './otlp-receiver.js';
 import type { OtlpServeOptions } from './otlp-serve-options.js';
+import { checkOtlpExposure } from './otlp-exposure.js';
 import { startOtlpThread } from './otlp-thread.js';
 import type { OtlpThread } from './otlp-thread.js';
 
@@ -56,6 +57,7 @@ function receiverConfig(context: ServeContext, host: string): OtlpReceiverConfig
     const serving = context.tls.current();
     config.tls = { cert: serving.cert, key: serving.key, clientCa: readCa(options.otlpClientCa) };
   }
+  checkOtlpExposure({ host, authenticated: Boolean(config.tokenFile ?? config.tls), insecure: options.otlpInsecure === true });
   return config;
 }
 
@@ -101,7 +103,9 @@ export async function startOtlpReceiver(context: ServeContext): Promise<void> {
       { url, authentication, thread: thread.mode, baseline: dir, edges: store.size, baselineWindowMs: settings.baselineWindowMs, warmupMs: settings.warmupMs, shells: [...settings.shells] },
       'OTLP metrics receiver listening',
     );
-    if (authentication === 'none') logger.warn({ url }, 'the OTLP receiver authenticates nobody: anyone who can reach it feeds the baseline (set --otlp-token-file or --otlp-client-ca)');
+    if (authentication === 'none') {
+      logger.warn({ url, insecure: options.otlpInsecure === true }, 'the OTLP receiver authenticates nobody: anyone who can reach it feeds the baseline (set --otlp-token-file or --otlp-client-ca)');
+    }
   });
   context.onShutdown('otlp receiver', async () => {
     thread.setReady(false);

@@ -65,6 +65,7 @@ describe('otlp', () => {
     const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'otlp-values.yaml')] }));
     expect([...flagsOf(objects, '--otlp-'), ...flagsOf(objects, '--baseline-'), ...flagsOf(objects, '--warmup'), ...flagsOf(objects, '--shells')]).toEqual([
       '--otlp-port=4318',
+      '--otlp-token-file=/etc/riskgate/otlp-token/token',
       '--baseline-window=14d',
       '--warmup=2h',
       '--shells=extended',
@@ -80,10 +81,32 @@ describe('otlp', () => {
   });
 
   test('another port, the default detector settings (no flag), no affinity on request', () => {
-    const objects = objectsOf(helmTemplate({ release: 'gate', set: ['otlp.enabled=true', 'otlp.port=14318', 'otlp.sessionAffinity=None'] }));
+    const objects = objectsOf(helmTemplate({ release: 'gate', set: ['otlp.enabled=true', 'otlp.port=14318', 'otlp.sessionAffinity=None', 'otlp.insecure=true'] }));
     expect(flagsOf(objects, '--')).toEqual(expect.arrayContaining(['--otlp-port=14318']));
     expect([...flagsOf(objects, '--baseline-'), ...flagsOf(objects, '--warmup'), ...flagsOf(objects, '--shells')]).toEqual([]);
     expect((find(objects, 'Service', 'gate-riskgate-otlp') as Obj).spec).toMatchObject({ sessionAffinity: 'None', ports: [{ port: 14318 }] });
+  });
+
+  test('the token Secret key mounted as the file --otlp-token-file names; the client CA as --otlp-client-ca with an https Service', () => {
+    const objects = objectsOf(
+      helmTemplate({ set: ['otlp.enabled=true', 'otlp.tokenSecret.name=collector', 'otlp.tokenSecret.key=bearer', 'otlp.clientCaConfigMap.name=collector-ca', 'otlp.insecure=true'] }),
+    );
+    expect(flagsOf(objects, '--otlp-')).toEqual(['--otlp-port=4318', '--otlp-token-file=/etc/riskgate/otlp-token/token', '--otlp-client-ca=/etc/riskgate/otlp-client-ca/ca.crt']);
+    const volumes = (find(objects, 'Deployment') as Obj).spec.template.spec.volumes as Obj[];
+    expect(volumes.find((v) => v.name === 'otlp-token')).toEqual({ name: 'otlp-token', secret: { secretName: 'collector', defaultMode: 0o440 /* 288 */, items: [{ key: 'bearer', path: 'token' }] } });
+    expect(volumes.find((v) => v.name === 'otlp-client-ca')).toEqual({ name: 'otlp-client-ca', configMap: { name: 'collector-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    const mounts = container(objects).volumeMounts as Obj[];
+    expect(mounts.filter((m) => m.name.startsWith('otlp-'))).toEqual([
+      { name: 'otlp-token', mountPath: '/etc/riskgate/otlp-token', readOnly: true },
+      { name: 'otlp-client-ca', mountPath: '/etc/riskgate/otlp-client-ca', readOnly: true },
+    ]);
+    expect((find(objects, 'Service', 'riskgate-otlp') as Obj).spec.ports[0].appProtocol).toBe('https');
+  });
+
+  test('insecure: true and nothing else: --otlp-insecure, no volume', () => {
+    const objects = objectsOf(helmTemplate({ set: ['otlp.enabled=true', 'otlp.insecure=true'] }));
+    expect(flagsOf(objects, '--otlp-')).toEqual(['--otlp-port=4318', '--otlp-insecure']);
+    expect(container(objects).volumeMounts.map((m: Obj) => m.name)).toEqual(['policy', 'certs', 'data', 'tmp']);
   });
 
   test('disabled (the default): no receiver flag, port or Service', () => {
@@ -104,8 +127,10 @@ describe('hec and otlp values helm refuses', () => {
     ['a spool that does not fit a decimal size', [...HEC, 'hec.spoolMaxMb=900', 'dataDir.sizeLimit=1G'], ['below dataDir.sizeLimit (1G)', 'at most 889']],
     ['a size the chart cannot compare', [...HEC, 'dataDir.sizeLimit=1e9'], ['dataDir.sizeLimit "1e9"', 'e.g. 512Mi or 1Gi']],
     ['a spool of no size', [...HEC, 'hec.spoolMaxMb=0'], ["at '/hec/spoolMaxMb'"]],
-    ['an OTLP port taken by /metrics', ['otlp.enabled=true', 'otlp.port=9090'], ['otlp.port 9090 is already metrics.port']],
-    ['an OTLP port taken by the webhook', ['otlp.enabled=true', 'otlp.port=8443'], ['otlp.port 8443 is already containerPort']],
+    ['an OTLP receiver nobody authenticates', ['otlp.enabled=true'], ['otlp.enabled needs otlp.tokenSecret.name', 'set otlp.insecure=true to accept that']],
+    ['an OTLP token Secret without a name but a key', ['otlp.enabled=true', 'otlp.tokenSecret.key=x'], ['otlp.enabled needs otlp.tokenSecret.name']],
+    ['an OTLP port taken by /metrics', ['otlp.enabled=true', 'otlp.insecure=true', 'otlp.port=9090'], ['otlp.port 9090 is already metrics.port']],
+    ['an OTLP port taken by the webhook', ['otlp.enabled=true', 'otlp.insecure=true', 'otlp.port=8443'], ['otlp.port 8443 is already containerPort']],
     ['a duration in weeks', ['otlp.enabled=true', 'otlp.baselineWindow=4w'], ["at '/otlp/baselineWindow'"]],
     ['a shell that is not an executable name', ['otlp.enabled=true', 'otlp.shells={bash;rm}'], ["at '/otlp/shells/0'"]],
   ])('%s', (_what, set, messages) => {

@@ -15,6 +15,7 @@ import type { LocalPod } from './local-pod.js';
 type Obj = Record<string, any>;
 
 const TOKEN = 'hec-token-from-the-secret';
+const OTLP_TOKEN = 'collector-token-from-the-secret';
 const REVIEW = readFileSync(join(ROOT, 'test/fixtures/kube-apiserver-v1.32/admissionreview/001-Service-CREATE-np-svc.request.json'), 'utf8');
 
 describe('the rendered pod with hec and otlp enabled', () => {
@@ -45,11 +46,12 @@ describe('the rendered pod with hec and otlp enabled', () => {
           'hec.spoolMaxMb=64',
           'otlp.enabled=true',
           'otlp.warmup=0s',
+          'otlp.tokenSecret.name=riskgate-otlp',
         ],
       }),
     );
     // What the admin creates before the install: the token Secret and the Splunk CA Secret (with more keys than the CA).
-    pod = await runLocalPod(objects, { secrets: { 'riskgate-hec': { 'hec-token': TOKEN }, 'splunk-ca': { 'ca.crt': splunkPki.ca.cert, 'README': 'not a certificate' } } }, tmp.dir);
+    pod = await runLocalPod(objects, { secrets: { 'riskgate-otlp': { token: `${OTLP_TOKEN}\n` }, 'riskgate-hec': { 'hec-token': TOKEN }, 'splunk-ca': { 'ca.crt': splunkPki.ca.cert, 'README': 'not a certificate' } } }, tmp.dir);
   }, 120_000);
 
   afterAll(async () => {
@@ -71,14 +73,18 @@ describe('the rendered pod with hec and otlp enabled', () => {
     expect(readFileSync(join(pod.volumes.get('hec-ca')!, 'ca.crt'), 'utf8')).toBe(splunkPki.ca.cert);
   });
 
-  test('a collector exporting to the documented endpoint reaches the receiver through the otlp Service; the finding goes to HEC', async () => {
+  test("a collector exporting to the documented endpoint with the token Secret's bearer token reaches the receiver through the otlp Service; the finding goes to HEC; without the token it is refused", async () => {
     const service = find(objects, 'Service', 'riskgate-otlp') as Obj;
     const [port] = service.spec.ports as Obj[];
     expect(`http://${service.metadata.name}.${service.metadata.namespace}.svc:${port.port}`).toBe('http://riskgate-otlp.riskgate.svc:4318');
     const local = pod.ports.get(port.targetPort)!;
     const body = encodeMetricsProtobuf(edgePayload([{ cluster: 'prod-eu', source: 'frontend', dest: 'payments', timeMs: Date.now() }]));
     // The otlphttp exporter appends /v1/metrics to its endpoint.
-    const answer = await fetch(`http://127.0.0.1:${local}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    const send = (headers: Record<string, string>) => fetch(`http://127.0.0.1:${local}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...headers }, body });
+    expect((await send({})).status).toBe(401);
+    expect((await send({ authorization: 'Bearer not-the-token' })).status).toBe(401);
+    expect(pod.args).toContain(`--otlp-token-file=${pod.volumes.get('otlp-token')}/token`);
+    const answer = await send({ authorization: `Bearer ${OTLP_TOKEN}` });
     expect(answer.status).toBe(200);
     await hec.waitFor(() => hec.indexed.some((e) => e.event['rule_id'] === 'kubernetes-newly-seen-tcp-edge'), 20_000, 'the edge risk event');
     expect(hec.indexed.find((e) => e.event['rule_id'] === 'kubernetes-newly-seen-tcp-edge')).toMatchObject({ index: 'k8s_risk', event: { risk_object: 'prod-eu' } });

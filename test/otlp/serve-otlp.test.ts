@@ -112,6 +112,21 @@ describe('serve with the OTLP metrics receiver', () => {
     await first.running.shutdown('test');
   });
 
+  test('an unauthenticated receiver on an address others reach stops start-up unless --otlp-insecure says so', async () => {
+    const options = { host: '0.0.0.0', port: 0, tlsCert: join(tmp.dir, 'tls.crt'), tlsKey: join(tmp.dir, 'tls.key'), certsDir: join(tmp.dir, 'certs'), logLevel: 'info', drainTimeout: 1, dataDir: join(tmp.dir, 'exposed'), otlpPort: 0 };
+    const error = await startServe(options, { extensions: [otlpServeExtension], destination: new LogCapture() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OTLP_UNAUTHENTICATED' });
+    expect((error as Error).message).toContain('the OTLP receiver on 0.0.0.0 would take metrics from anyone who reaches it');
+    const logs = new LogCapture();
+    const running = await startServe({ ...options, otlpInsecure: true }, { extensions: [otlpServeExtension], destination: logs });
+    try {
+      const warning = await logs.waitFor('the OTLP receiver authenticates nobody: anyone who can reach it feeds the baseline (set --otlp-token-file or --otlp-client-ca)', {}, 0);
+      expect(warning).toMatchObject({ level: 'warn', insecure: true });
+    } finally {
+      await running.shutdown('test');
+    }
+  });
+
   test('serve --help lists the receiver options; the extension is registered', async () => {
     expect(serveExtensions).toContain(otlpServeExtension);
     const help = await riskgate(['serve', '--help']);

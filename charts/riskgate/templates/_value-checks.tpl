@@ -3,7 +3,8 @@
 {{- define "riskgate.checkValues" -}}
 {{- include "riskgate.checkSpoolSize" . -}}
 {{- include "riskgate.checkCallers" . -}}
-{{- $own := list "policy" "certs" "tls" "data" "tmp" "hec-ca" "client-ca" -}}
+{{- include "riskgate.checkOtlp" . -}}
+{{- $own := list "policy" "certs" "tls" "data" "tmp" "hec-ca" "client-ca" "otlp-token" "otlp-client-ca" -}}
 {{- range .Values.extraVolumes -}}
 {{- if has .name $own -}}
 {{- fail (printf "extraVolumes: the name %q is one of the chart's own volumes (%s): pick another" .name (join ", " $own)) -}}
