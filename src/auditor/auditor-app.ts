@@ -21,6 +21,8 @@ import { sendJson } from './json-response.js';
 import { ruleCounts } from './rule-counts.js';
 import { renderMessage } from './message-page.js';
 import { renderSignIn } from './sign-in-page.js';
+import { FailedSignInLimiter } from './failed-sign-in-limiter.js';
+import { SESSION_TTL_MS, SessionSeal } from './session-seal.js';
 import type { ViewEvent } from './view-event.js';
 
 export const TOKEN_COOKIE = 'riskgate_auditor_token';
@@ -43,7 +45,13 @@ export interface AuditorDeps {
   /** Set the Secure flag on the sign-in cookie (the server speaks HTTPS). */
   secureCookie: boolean;
   clock?: () => Date;
+  /** Seals the sign-in cookie (default: a key of this process only; serve derives one from the replicas' serving key). */
+  sessions?: SessionSeal;
+  /** Failed sign-ins per client address (default: 10 at once, then one per 6 s). */
+  limiter?: FailedSignInLimiter;
   onDenied?: (decision: AccessDecision, path: string) => void;
+  /** An address past its failed sign-ins was answered 429 without checking its token. */
+  onRateLimited?: (address: string, path: string) => void;
 }
 
 interface Authorized {
@@ -59,9 +67,22 @@ function cookieToken(req: Request): string | undefined {
   return undefined;
 }
 
-function bearerToken(req: Request): string | undefined {
+/** The token of the request: an Authorization header's as sent, or the one sealed in the sign-in cookie (`session`). */
+function credential(req: Request, sessions: SessionSeal): { token: string; session: boolean } | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match?.[1] ?? cookieToken(req);
+  if (match) return { token: match[1]!, session: false };
+  const sealed = cookieToken(req);
+  const token = sealed === undefined ? undefined : sessions.open(sealed);
+  return token === undefined ? undefined : { token, session: true };
+}
+
+function addressOf(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** A token was given and judged not valid or not allowed: that costs the address one of its tries. */
+function isFailedSignIn(decision: AccessDecision): boolean {
+  return decision.outcome === 'unauthenticated' || decision.outcome === 'forbidden';
 }
 
 function wantsHtml(req: Request): boolean {
@@ -89,6 +110,13 @@ function refuse(req: Request, res: Response, decision: Exclude<AccessDecision, {
   if (status === 401) res.set('www-authenticate', 'Bearer realm="riskgate-auditor"');
   if (wantsHtml(req)) res.status(status).type('html').send(renderSignIn(message));
   else res.status(status).json({ error: { code: decision.outcome, message } });
+}
+
+function tooManyTries(req: Request, res: Response, seconds: number): void {
+  const message = `too many failed sign-ins from this address: try again in ${seconds} s`;
+  res.set('retry-after', String(seconds));
+  if (wantsHtml(req)) res.status(429).type('html').send(renderSignIn(message));
+  else res.status(429).json({ error: { code: 'rate-limited', message } });
 }
 
 /** The query as typed (strings only, empty values dropped), over the route's defaults. */
@@ -122,6 +150,16 @@ export function createAuditorApp(deps: AuditorDeps): Express {
   const clock = deps.clock ?? (() => new Date());
   const selfName = deps.selfName ?? hostname();
   const fleet = deps.fleet ?? new FleetEvents({ selfName, local: deps.events, trusts: () => false });
+  const sessions = deps.sessions ?? new SessionSeal();
+  const limiter = deps.limiter ?? new FailedSignInLimiter();
+  /** 429 for an address past its failed sign-ins, before its token costs a TokenReview. */
+  const limited = (req: Request, res: Response): boolean => {
+    const seconds = limiter.retryAfter(addressOf(req));
+    if (seconds === 0) return false;
+    deps.onRateLimited?.(addressOf(req), req.path);
+    tooManyTries(req, res, seconds);
+    return true;
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -130,13 +168,15 @@ export function createAuditorApp(deps: AuditorDeps): Express {
 
   app.post('/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+    if (token && limited(req, res)) return;
     const decision = token ? await deps.authenticator.check(token) : ({ outcome: 'unauthenticated', reason: 'no token given' } as const);
     if (decision.outcome !== 'allowed') {
+      if (token && isFailedSignIn(decision)) limiter.fail(addressOf(req));
       deps.onDenied?.(decision, req.path);
       return refuse(req, res, decision);
     }
-    const flags = ['HttpOnly', 'SameSite=Strict', 'Path=/', ...(deps.secureCookie ? ['Secure'] : [])];
-    res.set('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; ${flags.join('; ')}`);
+    const flags = ['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${SESSION_TTL_MS / 1000}`, ...(deps.secureCookie ? ['Secure'] : [])];
+    res.set('set-cookie', `${TOKEN_COOKIE}=${sessions.seal(token)}; ${flags.join('; ')}`);
     res.redirect(303, './');
   });
   app.post('/logout', (_req, res) => {
@@ -145,13 +185,16 @@ export function createAuditorApp(deps: AuditorDeps): Express {
   });
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    const token = bearerToken(req);
-    const decision = token ? await deps.authenticator.check(token) : ({ outcome: 'unauthenticated', reason: 'no token' } as const);
+    const given = credential(req, sessions);
+    // A sealed session proves an earlier sign-in: only raw tokens are held back from an address past its tries.
+    if (given && !given.session && limited(req, res)) return;
+    const decision = given ? await deps.authenticator.check(given.token) : ({ outcome: 'unauthenticated', reason: cookieToken(req) ? 'the sign-in has expired' : 'no token' } as const);
     if (decision.outcome !== 'allowed') {
+      if (given && !given.session && isFailedSignIn(decision)) limiter.fail(addressOf(req));
       deps.onDenied?.(decision, req.path);
       return refuse(req, res, decision);
     }
-    res.locals['auth'] = { user: decision.user, token: token! } satisfies Authorized;
+    res.locals['auth'] = { user: decision.user, token: given!.token } satisfies Authorized;
     next();
   });
 

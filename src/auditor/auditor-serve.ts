@@ -13,6 +13,7 @@ import { FleetEvents } from './fleet-events.js';
 import { JudgedEventMemory } from './judged-event-memory.js';
 import { KubernetesAuthenticator } from './kubernetes-authenticator.js';
 import { PeerDirectory, type PeerDirectoryOptions } from './peer-directory.js';
+import { SessionSeal } from './session-seal.js';
 import { StaticTokenAuthenticator } from './static-token-authenticator.js';
 
 /** How many recent events the view keeps in memory. */
@@ -22,6 +23,8 @@ export interface AuditorServeOptions {
   port: number;
   dataDir: string;
   tokenFile?: string;
+  /** TokenReview audiences a viewer's token must be valid for (none: the API server's own). */
+  audiences: readonly string[];
   kubeConfig: () => KubeConfig;
   /** `NAMESPACE/SERVICE` whose EndpointSlices name the peer replicas. */
   peersService?: string;
@@ -33,9 +36,12 @@ export interface AuditorServeOptions {
 }
 
 function authenticator(options: AuditorServeOptions): Authenticator {
-  if (options.tokenFile) return StaticTokenAuthenticator.fromFile(options.tokenFile);
+  if (options.tokenFile) {
+    if (options.audiences.length > 0) throw new RiskgateError('auditor-auth', '--auditor-audience applies to Kubernetes tokens (TokenReview), not to --auditor-token-file');
+    return StaticTokenAuthenticator.fromFile(options.tokenFile);
+  }
   try {
-    return new KubernetesAuthenticator(options.kubeConfig());
+    return new KubernetesAuthenticator(options.kubeConfig(), Date.now, options.audiences);
   } catch (error) {
     throw new RiskgateError('auditor-auth', `--auditor-port needs --auditor-token-file outside a cluster (no kubeconfig: ${(error as Error).message})`);
   }
@@ -95,7 +101,16 @@ export async function startAuditorView(context: ServeContext, options: AuditorSe
     ...(clusterAudit ? { clusterAudit } : {}),
     ruleIds: context.rules.map((r) => r.id),
     secureCookie: true,
-    onDenied: (decision, path) => context.logger.info({ outcome: decision.outcome, path }, 'auditor view: access refused'),
+    // Replicas share the serving key (the fleet view pins it), so a cookie sealed by one opens on the others.
+    sessions: new SessionSeal(() => context.tls.current().key),
+    onDenied: (decision, path) => {
+      context.reportRefusal({ component: 'auditor', reason: decision.outcome, count: 1 });
+      context.logger.info({ outcome: decision.outcome, path }, 'auditor view: access refused');
+    },
+    onRateLimited: (address, path) => {
+      context.reportRefusal({ component: 'auditor', reason: 'rate-limited', count: 1 });
+      context.logger.warn({ address, path }, 'auditor view: too many failed sign-ins from this address; answered 429 without checking the token');
+    },
   });
   let server;
   try {
@@ -105,5 +120,5 @@ export async function startAuditorView(context: ServeContext, options: AuditorSe
   }
   context.onShutdown('auditor server', () => server.close());
   const peers = { static: options.peers.length, service: options.peersService ?? null };
-  context.logger.info({ url: `https://${context.options.host}:${server.address.port}/`, auth: auth.kind, seeded: Math.min(stored.length, RECENT_EVENTS), replica: selfName, peers }, 'auditor view listening');
+  context.logger.info({ url: `https://${context.options.host}:${server.address.port}/`, auth: auth.kind, audiences: options.audiences, seeded: Math.min(stored.length, RECENT_EVENTS), replica: selfName, peers }, 'auditor view listening');
 }

@@ -15,9 +15,11 @@ export class KubernetesAuthenticator implements Authenticator {
   private readonly authz: AuthorizationV1Api;
   private readonly cache = new Map<string, { decision: AccessDecision; expires: number }>();
 
+  /** `audiences`: the token must be valid for one of them (TokenReview spec.audiences; none: the API server's own). */
   constructor(
     kubeConfig: KubeConfig,
     private readonly now: () => number = Date.now,
+    private readonly audiences: readonly string[] = [],
   ) {
     this.authn = kubeConfig.makeApiClient(AuthenticationV1Api);
     this.authz = kubeConfig.makeApiClient(AuthorizationV1Api);
@@ -39,9 +41,14 @@ export class KubernetesAuthenticator implements Authenticator {
   private async review(token: string): Promise<AccessDecision> {
     let user;
     try {
-      const review = await this.authn.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+      const spec = this.audiences.length > 0 ? { token, audiences: [...this.audiences] } : { token };
+      const review = await this.authn.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec } });
       if (!review.status?.authenticated || !review.status.user?.username) {
         return { outcome: 'unauthenticated', reason: review.status?.error ?? 'token not authenticated' };
+      }
+      // The API server lists the audiences it found the token valid for; one of ours must be among them.
+      if (this.audiences.length > 0 && !(review.status.audiences ?? []).some((a) => this.audiences.includes(a))) {
+        return { outcome: 'unauthenticated', reason: `the token is not meant for ${this.audiences.join(' or ')}` };
       }
       user = review.status.user;
     } catch (error) {

@@ -49,7 +49,7 @@ export interface ServeOptions {
 
 /** Something serve turned away outside the admission port: an OTLP request, or points and edges the baseline refused. */
 export interface ServeRefusal {
-  component: 'otlp' | 'baseline';
+  component: 'otlp' | 'baseline' | 'auditor';
   reason: string;
   count: number;
 }

@@ -126,6 +126,7 @@ export function valuesSchemaSkeleton(): Json {
         port: { type: 'integer', minimum: 1024, maximum: 65535 },
         fleetView: { type: 'boolean', description: "the page and API show every replica's events (serve --auditor-peers-service)" },
         peerTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, description: 'serve --auditor-peer-timeout: how long the page waits for the other replicas' },
+        audiences: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^\\S{1,253}$' }, description: "serve --auditor-audience: viewers' tokens must be valid for one of these (empty: the API server's own)" },
       }),
       audit: strict({
         interval: { type: 'string', pattern: '^$|^[0-9]+(s|m|h|d)$', description: 'serve --audit-interval, e.g. 1h; empty: no cluster audit' },

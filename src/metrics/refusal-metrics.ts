@@ -1,4 +1,4 @@
-// Refusals outside the admission port as counters: OTLP requests turned away, and points and edges the edge baseline refused.
+// Refusals outside the admission port as counters: OTLP requests turned away, points and edges the edge baseline refused, auditor sign-ins refused.
 import { Counter, type Registry } from 'prom-client';
 import type { ServeRefusal } from '../cli/serve-extension.js';
 
@@ -15,5 +15,12 @@ export function refusalMetrics(registry: Registry): (refusal: ServeRefusal) => v
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  return ({ component, reason, count }) => (component === 'otlp' ? otlp : baseline).inc({ reason }, count);
+  const auditor = new Counter({
+    name: 'riskgate_auditor_refused_total',
+    help: 'Requests the auditor view refused, by reason (unauthenticated, forbidden, unavailable, rate-limited: an address past its failed sign-ins).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const counters = { otlp, baseline, auditor };
+  return ({ component, reason, count }) => counters[component].inc({ reason }, count);
 }

@@ -20,6 +20,11 @@ function serviceRef(value: string): string {
   return value;
 }
 
+function audiences(value: string, previous: string[] = []): string[] {
+  if (!/^\S{1,253}$/.test(value)) throw new InvalidArgumentError('must be an audience: 1 to 253 characters, no spaces');
+  return [...previous, value];
+}
+
 function peerUrls(value: string, previous: string[] = []): string[] {
   let url: URL;
   try {
@@ -62,6 +67,7 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--metrics-port <port>', 'serve Prometheus /metrics over HTTP on this port (off by default)', port)
       .option('--auditor-port <port>', 'serve the auditor page and API over HTTPS on this port (off by default)', port)
       .option('--auditor-token-file <file>', 'a static bearer token for the auditor view (default: Kubernetes TokenReview + SubjectAccessReview)')
+      .option('--auditor-audience <audience>', "viewers' tokens must be valid for this audience (TokenReview audiences, e.g. a token from `kubectl create token --audience`), repeatable: one of them (default: the API server's)", audiences)
       .option('--auditor-peers-service <ns/name>', "the auditor view shows every replica's events: the peers are the ready endpoints of this Service's EndpointSlices (port named auditor)", serviceRef)
       .option('--auditor-peer <url>', 'a peer replica\'s auditor URL (https://HOST:PORT), repeatable: for peers outside Kubernetes, or next to --auditor-peers-service', peerUrls)
       .option('--auditor-peer-timeout <seconds>', 'how long the auditor view waits for its peers before it shows what it has and marks the others', peerTimeout, 3);

@@ -17,6 +17,7 @@ export interface RiskEventsServeOptions {
   metricsPort?: number;
   auditorPort?: number;
   auditorTokenFile?: string;
+  auditorAudience?: string[];
   auditorPeersService?: string;
   auditorPeer?: string[];
   auditorPeerTimeout?: number;

@@ -133,6 +133,7 @@ export async function startRiskEvents(context: ServeContext): Promise<void> {
       dataDir,
       kubeConfig,
       peers: options.auditorPeer ?? [],
+      audiences: options.auditorAudience ?? [],
       peerTimeoutSeconds: options.auditorPeerTimeout ?? 3,
       clusterAudit: context.options.auditInterval !== undefined,
       ...(options.auditorTokenFile ? { tokenFile: options.auditorTokenFile } : {}),

@@ -93,10 +93,56 @@ describe('auditor view with a static token', () => {
     });
     expect(login.status).toBe(303);
     const cookie = login.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(new RegExp(`^${TOKEN_COOKIE}=.*HttpOnly; SameSite=Strict`));
+    expect(cookie).toMatch(new RegExp(`^${TOKEN_COOKIE}=v1\\.[\\w-]+; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800$`));
+    // The cookie holds the token sealed, never the token itself.
+    expect(cookie).not.toContain(STATIC_TOKEN);
+    expect(cookie).not.toContain(encodeURIComponent(STATIC_TOKEN));
     const page = await get(server, '/', { cookie: cookie.split(';')[0]!, accept: 'text/html' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  test('a cookie holding the raw token (as before) or an altered seal opens nothing', async () => {
+    expect((await get(server, '/api/events', { cookie: `${TOKEN_COOKIE}=${encodeURIComponent(STATIC_TOKEN)}` })).status).toBe(401);
+    const answer = await get(server, '/api/events', { cookie: `${TOKEN_COOKIE}=v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` });
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toEqual({ error: { code: 'unauthenticated', message: 'sign in with a bearer token (the sign-in has expired)' } });
+  });
+});
+
+describe('failed sign-ins per address', () => {
+  class CountingAuthenticator implements Authenticator {
+    readonly kind = 'counting';
+    calls = 0;
+    async check(token: string) {
+      this.calls++;
+      return token === STATIC_TOKEN ? ({ outcome: 'allowed', user: 'jane' } as const) : ({ outcome: 'unauthenticated', reason: 'invalid token' } as const);
+    }
+  }
+
+  test('after ten wrong tokens an address gets 429 with Retry-After and its tokens are no longer checked; a signed-in session still works', async () => {
+    const authenticator = new CountingAuthenticator();
+    const limited: string[] = [];
+    const app = createAuditorApp({ authenticator, events: () => auditorEvents(), ruleIds: RULE_IDS, secureCookie: false, clock: () => NOW, onRateLimited: (address, path) => limited.push(`${address} ${path}`) });
+    const server = await startAuditorServer(app, '127.0.0.1', 0);
+    try {
+      const login = await fetch(`http://127.0.0.1:${server.address.port}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${STATIC_TOKEN}`, redirect: 'manual' });
+      const session = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      for (let i = 0; i < 10; i++) expect((await get(server, '/api/events', bearer(`guess-${i}`))).status).toBe(401);
+      expect(authenticator.calls).toBe(11);
+      const refused = await get(server, '/api/events', bearer('guess-10'));
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toEqual({ error: { code: 'rate-limited', message: expect.stringMatching(/^too many failed sign-ins from this address: try again in \d+ s$/) } });
+      const form = await fetch(`http://127.0.0.1:${server.address.port}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'token=guess-11', redirect: 'manual' });
+      expect(form.status).toBe(429);
+      expect(await form.text()).toContain('too many failed sign-ins');
+      expect(authenticator.calls).toBe(11);
+      expect(limited).toEqual(['127.0.0.1 /api/events', '127.0.0.1 /login']);
+      expect((await get(server, '/api/events', { cookie: session })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
 

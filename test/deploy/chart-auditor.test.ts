@@ -40,6 +40,17 @@ test('auditor.peerTimeoutSeconds reaches serve; out of range is refused by the s
   expect(refused.stderr).toContain('peerTimeoutSeconds');
 });
 
+test('auditor.audiences: one --auditor-audience each; none by default; a blank one is refused by the schema', () => {
+  expect(args(render(['auditor.enabled=true', 'auditor.audiences={riskgate-auditor,https://riskgate.example.com}'])).filter((a) => a.startsWith('--auditor-audience'))).toEqual([
+    '--auditor-audience=riskgate-auditor',
+    '--auditor-audience=https://riskgate.example.com',
+  ]);
+  expect(args(render(['auditor.enabled=true'])).filter((a) => a.startsWith('--auditor-audience'))).toEqual([]);
+  const refused = helmTemplateResult({ set: ['auditor.enabled=true', 'auditor.audiences={a b}'] });
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain("at '/auditor/audiences/0'");
+});
+
 test('auditor.fleetView=false: each pod shows its own events, no EndpointSlice access', () => {
   const objects = render(['auditor.enabled=true', 'auditor.fleetView=false']);
   expect(args(objects).filter((a) => a.startsWith('--auditor-peer'))).toEqual([]);

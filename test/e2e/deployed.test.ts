@@ -10,6 +10,8 @@ import { freePort } from './harness/free-port.js';
 import { containerArgs, localArgs } from './harness/pod-args.js';
 import { serviceAccountKubeconfig } from './harness/service-account-kubeconfig.js';
 import { startRiskgate, type Riskgate } from './harness/riskgate-process.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubernetesAuthenticator } from '../../src/auditor/kubernetes-authenticator.js';
 
 let plane: ControlPlane;
 let chart: ChartRender;
@@ -130,6 +132,20 @@ test('the auditor API checks real tokens with TokenReview and SubjectAccessRevie
   expect(body.events.map((e) => `${e.rule_id} ${e.fields.name}`)).toContain('kubernetes-node-port-creation np-1');
   expect((await get((await kubectl.ok(['create', 'token', 'outsider', '-n', 'team-a'])).trim())).status).toBe(403);
   expect((await get('not-a-token')).status).toBe(401);
+});
+
+test('auditor audiences: with --auditor-audience a token made for that audience passes the real TokenReview, the API server default one does not; without it, the reverse', async () => {
+  const { kubectl } = plane;
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  const scoped = new KubernetesAuthenticator(config, Date.now, ['riskgate-auditor']);
+  const plain = new KubernetesAuthenticator(config);
+  const forAuditor = (await kubectl.ok(['create', 'token', 'auditor', '-n', 'team-a', '--audience', 'riskgate-auditor'])).trim();
+  const forApiServer = (await kubectl.ok(['create', 'token', 'auditor', '-n', 'team-a'])).trim();
+  expect(await scoped.check(forAuditor)).toEqual({ outcome: 'allowed', user: 'system:serviceaccount:team-a:auditor' });
+  expect(await scoped.check(forApiServer)).toMatchObject({ outcome: 'unauthenticated' });
+  expect(await plain.check(forApiServer)).toEqual({ outcome: 'allowed', user: 'system:serviceaccount:team-a:auditor' });
+  expect(await plain.check(forAuditor)).toMatchObject({ outcome: 'unauthenticated' });
 });
 
 test('certificate renewal under load: every call through the API server is answered, none fails', async () => {

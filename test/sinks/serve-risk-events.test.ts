@@ -27,6 +27,17 @@ function httpsCall(port: number, path: string, ca: string, headers: Record<strin
   });
 }
 
+function httpsCallHeaders(port: number, path: string, ca: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, ca, method: 'POST', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 function getTls(port: number, path: string, ca: string, token?: string): Promise<{ status: number; text: string }> {
   return httpsCall(port, path, ca, token ? { authorization: `Bearer ${token}` } : {});
 }
@@ -103,5 +114,20 @@ describe('serve with HEC, local store, metrics and the auditor view', () => {
     const api = await getTls(auditorPort, '/api/events?rule=kubernetes-node-port-creation', pki.ca.cert, AUDITOR_TOKEN);
     expect(api.status).toBe(200);
     expect((JSON.parse(api.text) as { events: RiskEvent[] }).events.map((e) => e.event_id)).toEqual([event.event_id]);
+  });
+
+  test('the auditor port: a sealed sign-in cookie keyed on the serving key; ten wrong tokens, then 429, each refusal counted on /metrics', async () => {
+    const login = await httpsCallHeaders(auditorPort, '/login', pki.ca.cert, { 'content-type': 'application/x-www-form-urlencoded' }, `token=${AUDITOR_TOKEN}`);
+    expect(login.status).toBe(303);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toMatch(/^riskgate_auditor_token=v1\./);
+    expect(cookie).not.toContain(AUDITOR_TOKEN);
+    for (let i = 0; i < 10; i++) expect((await getTls(auditorPort, '/api/events', pki.ca.cert, `wrong-token-${i}-0123456789`)).status).toBe(401);
+    expect((await getTls(auditorPort, '/api/events', pki.ca.cert, 'wrong-token-10-0123456789')).status).toBe(429);
+    expect((await httpsCall(auditorPort, '/api/events', pki.ca.cert, { cookie })).status).toBe(200);
+    const scrape = parseExposition(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+    expect(valueOf(scrape, 'riskgate_auditor_refused_total', { reason: 'rate-limited' })).toBe(1);
+    expect(valueOf(scrape, 'riskgate_auditor_refused_total', { reason: 'unauthenticated' })).toBeGreaterThanOrEqual(10);
+    expect(logs.lines.some((l) => l['msg'] === 'auditor view: too many failed sign-ins from this address; answered 429 without checking the token')).toBe(true);
   });
 });
