@@ -91,7 +91,8 @@ export function registerServeCommand(program: Command): void {
     .option('--audit-interval <duration>', 'audit the live objects this often (e.g. 1h) in the replica holding the Lease, and write PolicyReports (off by default)', duration)
     .option('--audit-lease <name>', 'with --audit-interval: the coordination.k8s.io Lease the replicas elect the auditing one with', 'riskgate-audit')
     .option('--audit-lease-duration <seconds>', 'with --audit-interval: how long the Lease holds without renewal before another replica takes over', seconds, 15)
-    .option('--audit-max-results <n>', 'with --audit-interval: results per PolicyReport at most, the most pressing first (its summary counts all)', positiveInteger, 1000);
+    .option('--audit-max-results <n>', 'with --audit-interval: results per PolicyReport at most, the most pressing first (its summary counts all)', positiveInteger, 1000)
+    .option('--check-webhook-config <name>', "read this ValidatingWebhookConfiguration at start-up, on each policy change and every 10 minutes, and warn when it does not send a rule's requests to the entry its action needs (deny: enforce, warn/record: observe)");
   for (const extension of serveExtensions) {
     command.optionsGroup(OPTION_GROUPS[extension.name] ?? 'Other options:');
     extension.addOptions?.(command);

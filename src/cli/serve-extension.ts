@@ -34,6 +34,8 @@ export interface ServeOptions {
   auditLease?: string;
   auditLeaseDuration?: number;
   auditMaxResults?: number;
+  /** The ValidatingWebhookConfiguration to read for entries that do not carry a rule's action. */
+  checkWebhookConfig?: string;
   /** PEM file of the CA that signs the API server's client certificate: callers without one are refused in the TLS handshake. */
   clientCa?: string;
   /** With clientCa: the accepted common names of the client certificate (none: any the CA signed). */

@@ -134,6 +134,16 @@ async function startAudit(options: ServeOptions, logger: Logger, rules: readonly
   );
 }
 
+/** `--check-webhook-config`: warns when the webhook configuration does not send a rule to the entry its action needs. */
+async function startCoverageCheck(options: ServeOptions, logger: Logger, rules: readonly Rule[], store: PolicyStore): Promise<{ stop(): void } | undefined> {
+  if (options.checkWebhookConfig === undefined) return undefined;
+  const { startEntryCoverageCheck } = await import('../cluster/entry-coverage-check.js');
+  return startEntryCoverageCheck(
+    { name: options.checkWebhookConfig, vap: options['vap'] === true },
+    { logger, rules, policy: () => store.current(), onPolicyChange: (listener) => store.onChange(listener) },
+  );
+}
+
 /** --client-ca and --client-cn: the CA bundle read once at start (a restart picks up a new one). */
 function clientAuthOf(options: ServeOptions): ClientAuth | undefined {
   const names = options.clientCn ?? [];
@@ -223,6 +233,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
     await extension.start?.(context);
   }
   const audit = await startAudit(options, logger, rules, store);
+  const coverage = await startCoverageCheck(options, logger, rules, store);
   const { app, sink } = createApp({ rules, policy: () => store.current(), sinks: reg.sinks, observers: reg.observers, logger, lifecycle, ...(deps.clock ? { clock: deps.clock } : {}) });
   reg.sink = sink;
   const server = createWebhookServer(app, tls.current(), undefined, callers);
@@ -236,6 +247,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
     store.close();
     reloader.close();
     await audit?.stop();
+    coverage?.stop();
     throw new RiskgateError('LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -259,6 +271,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
       await drain(server, options.drainTimeout * 1000);
       await health?.close();
       await audit?.stop();
+      coverage?.stop();
       await runShutdownTasks(reg, logger);
       store.close();
       reloader.close();

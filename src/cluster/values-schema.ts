@@ -99,6 +99,7 @@ export function valuesSchemaSkeleton(): Json {
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 },
         excludeNamespaces: { type: 'array', items: dnsLabel },
         matchConditions: { type: 'boolean', description: 'CEL matchCondition on the enforce entry (Kubernetes 1.28+)' },
+        checkConfiguration: { type: 'boolean', description: 'serve --check-webhook-config: warn when the configuration does not carry a rule\'s action' },
       }),
       tls: strict({
         secretName: { type: 'string' },

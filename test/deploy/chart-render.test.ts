@@ -221,8 +221,17 @@ describe('certificate modes', () => {
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
-  test('cert-manager: Certificate for the four Service names, CA issuer chain, cainjector annotation, no riskgate RBAC (cluster audit off)', () => {
-    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval='] }));
+  test('cert-manager with the cluster audit and the configuration check off: no riskgate RBAC, no token; with the check: get on its own configuration only', () => {
+    const checked = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval='] }));
+    expect((find(checked, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], resourceNames: ['riskgate'], verbs: ['get'] },
+    ]);
+    expect(podSpec(checked).containers[0].args).toContain('--check-webhook-config=riskgate');
+    expect(podSpec(checked).automountServiceAccountToken).toBe(true);
+  });
+
+  test('cert-manager: Certificate for the four Service names, CA issuer chain, cainjector annotation, no riskgate RBAC (cluster audit and configuration check off)', () => {
+    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false'] }));
     const certificate = find(objects, 'Certificate', 'riskgate-tls') as Obj;
     expect(certificate.spec.dnsNames).toEqual(['riskgate', 'riskgate.riskgate', 'riskgate.riskgate.svc', 'riskgate.riskgate.svc.cluster.local']);
     expect(certificate.spec.usages).toContain('server auth');
@@ -235,6 +244,7 @@ describe('certificate modes', () => {
     expect(pod.volumes.find((v: Obj) => v.name === 'tls').secret.secretName).toBe(certificate.spec.secretName);
     expect(pod.containers[0].args).toEqual(expect.arrayContaining(['--tls-cert=/etc/riskgate/tls/tls.crt', '--tls-key=/etc/riskgate/tls/tls.key']));
     expect(pod.containers[0].args).not.toContain('--manage-certs');
+    expect(pod.containers[0].args.filter((a: string) => a.startsWith('--check-webhook-config'))).toEqual([]);
     expect(objects.filter((o) => o.kind.endsWith('Role'))).toEqual([]);
     expect(pod.automountServiceAccountToken).toBe(false);
   });

@@ -11,6 +11,8 @@ import { containerArgs, localArgs } from './harness/pod-args.js';
 import { serviceAccountKubeconfig } from './harness/service-account-kubeconfig.js';
 import { startRiskgate, type Riskgate } from './harness/riskgate-process.js';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { waitFor } from './harness/wait-for.js';
 import { KubernetesAuthenticator } from '../../src/auditor/kubernetes-authenticator.js';
 
 let plane: ControlPlane;
@@ -132,6 +134,26 @@ test('the auditor API checks real tokens with TokenReview and SubjectAccessRevie
   expect(body.events.map((e) => `${e.rule_id} ${e.fields.name}`)).toContain('kubernetes-node-port-creation np-1');
   expect((await get((await kubectl.ok(['create', 'token', 'outsider', '-n', 'team-a'])).trim())).status).toBe(403);
   expect((await get('not-a-token')).status).toBe(401);
+});
+
+test('--check-webhook-config: the chart-applied configuration carries the policy; a rule turned deny in the policy file alone is named at warn, and the line goes when the policy is put back', async () => {
+  const lines = () => riskgate.logLines();
+  await waitFor('the start-up check', 10_000, async () => lines().some((l) => l['msg'] === 'the webhook configuration sends every rule to the entry its action needs'));
+  const changed = parseYaml(chart.policy) as { rules: Record<string, unknown> };
+  changed.rules['kubernetes-daemonset-deployed'] = { action: 'deny' };
+  writeFileSync(riskgate.policyFile, stringifyYaml(changed));
+  const warned = async () => lines().find((l) => l['rule'] === 'kubernetes-daemonset-deployed' && l['level'] === 'warn');
+  await waitFor('the warning', 15_000, async () => (await warned()) !== undefined);
+  expect(await warned()).toMatchObject({
+    webhookConfig: 'riskgate',
+    entry: 'enforce',
+    actions: ['deny'],
+    problem: 'enforce.riskgate.io does not send CREATE of daemonsets to riskgate',
+    reason: 'policy change',
+  });
+  const before = lines().length;
+  writeFileSync(riskgate.policyFile, chart.policy);
+  await waitFor('the all-clear', 15_000, async () => lines().slice(before).some((l) => l['msg'] === 'the webhook configuration sends every rule to the entry its action needs'));
 });
 
 test('auditor audiences: with --auditor-audience a token made for that audience passes the real TokenReview, the API server default one does not; without it, the reverse', async () => {

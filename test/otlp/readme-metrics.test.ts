@@ -50,7 +50,7 @@ describe('docs/metric-detections.md', () => {
   test('every serve option the section documents exists, and no receiver option is left out', async () => {
     const help = (await riskgate(['serve', '--help'])).stdout;
     const documented = [...section.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
-    expect(documented).toEqual(['--otlp-port', '--otlp-host', '--otlp-token-file', '--otlp-client-ca', '--data-dir', '--baseline-window', '--warmup', '--baseline-max-clusters', '--baseline-max-edges', '--shells']);
+    expect(documented).toEqual(['--otlp-port', '--otlp-host', '--otlp-token-file', '--otlp-client-ca', '--otlp-insecure', '--data-dir', '--baseline-window', '--warmup', '--baseline-max-clusters', '--baseline-max-edges', '--shells']);
     for (const option of documented) expect(help).toContain(option);
   });
 });
