@@ -49,9 +49,16 @@ function labelsCel(labels: Record<string, string>, vars: MacroVariables): Cel {
   return and(carries('object', labels, vars), or(relation(call('type', old), '!=', primary('map')), and(isMap(old), carries('oldObject', labels, vars))));
 }
 
+/** Every label on the Namespace of the request (`namespaceObject`, null for cluster-scoped resources: then false). */
+function namespaceLabelsCel(labels: Record<string, string>, vars: MacroVariables): Cel {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return FALSE;
+  return and(...entries.map(([key, value]) => someValue(primary('namespaceObject'), [{ key: 'metadata' }, { key: 'labels' }, { key }], (v) => relation(v, '==', text(value)), vars, NO_FACTS)));
+}
+
 /**
  * The block exempts the request: any of its namespaces (those given; exact names may be left to a namespaceSelector),
- * users, service accounts, groups, or all of its labels. False when the block names none of them.
+ * users, service accounts, groups, all of its labels, or all of its namespace labels. False when the block names none of them.
  */
 export function exemptionCel(block: Exemptions, namespaces: readonly string[] = block.namespaces, roots: Roots = PLAIN_ROOTS): Cel {
   const vars = new MacroVariables(roots);
@@ -64,6 +71,7 @@ export function exemptionCel(block: Exemptions, namespaces: readonly string[] = 
     serviceAccountCel(username, block.serviceAccounts),
     block.groups.length > 0 ? method(groups, 'exists', g.text, anyGlobCel(g, block.groups).text) : FALSE,
     labelsCel(block.labels, vars),
+    namespaceLabelsCel(block.namespaceLabels, vars),
   );
 }
 

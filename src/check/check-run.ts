@@ -4,6 +4,7 @@ import type { Decision } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
 import { matchesRequest } from '../engine/match.js';
+import { namespaceObjectLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import { actionAt } from '../engine/namespace-action.js';
 import { strongestAction } from '../engine/policy.js';
@@ -99,9 +100,28 @@ function retiredNotice(file: string, item: ManifestObject): InputError | undefin
   return { code: 'MANIFEST_RETIRED_API_VERSION', file, line: item.line, column: item.column, message: retiredApiVersionNotice(apiVersion, kind, retired) };
 }
 
-function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[]): CheckedObject {
+/**
+ * The labels of every Namespace object among the inputs (the last one of a name wins), so that namespaceLabels
+ * exemptions judge a chart that ships its own Namespace as the cluster would once it is applied. A namespace the input
+ * does not define has unknown labels: no such exemption applies to objects in it.
+ */
+function namespaceLabelsOf(inputs: readonly ParsedInput[]): Map<string, Record<string, string>> {
+  const labels = new Map<string, Record<string, string>>();
+  for (const input of inputs) {
+    if ('error' in input) continue;
+    for (const item of input.parsed.objects) {
+      const namespace = namespaceObjectLabels(item.object);
+      if (namespace) labels.set(namespace.name, namespace.labels);
+    }
+  }
+  return labels;
+}
+
+function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[], namespaces: ReadonlyMap<string, Record<string, string>>): CheckedObject {
   const origin = { file, line: item.line, column: item.column };
   const request: ResourceRequest = fromManifest(item.object, origin, { ...context.settings, namespace: context.settings.namespace ?? DEFAULT_CHECK_NAMESPACE });
+  const labels = namespaces.get(request.namespace);
+  if (labels) request.namespaceLabels = labels;
   return judgeRequest(request, origin, String(item.object['apiVersion']), context.policy, rules, context.now);
 }
 
@@ -136,6 +156,7 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
   const errors: InputError[] = [];
   const warnings: InputError[] = [];
   const files: string[] = [];
+  const namespaces = namespaceLabelsOf(inputs);
   for (const input of inputs) {
     if ('error' in input) {
       errors.push(input.error);
@@ -147,7 +168,7 @@ export function runCheck(inputs: readonly ParsedInput[], context: CheckContext):
       errors.push({ code: problem.code, file: input.file, line: problem.line, column: problem.column, message: problem.message });
     }
     for (const item of parsed.objects) {
-      objects.push(checkObject(input.file, item, context, rules));
+      objects.push(checkObject(input.file, item, context, rules, namespaces));
       const notice = retiredNotice(input.file, item);
       if (notice) warnings.push(notice);
     }

@@ -20,7 +20,8 @@ export function registerReplayCommand(program: Command): void {
         .default('table'),
     )
     .option('--max-remembered <objects>', 'stored objects kept to judge patches the log shows no result of (least recently used out)', positiveInteger)
-    .action(async (files: string[], options: { policy?: string; output: 'table' | 'json' | 'risk-events'; maxRemembered?: number }) => {
+    .option('--namespaces <file>', 'Namespace objects (kubectl get namespaces -o yaml) whose labels namespaceLabels exemptions judge before the log\'s own Namespace writes update them')
+    .action(async (files: string[], options: { policy?: string; output: 'table' | 'json' | 'risk-events'; maxRemembered?: number; namespaces?: string }) => {
       // The engine and readers load only now: `riskgate --version` stays fast.
       const { runReplay } = await import('../replay/replay-main.js');
       const { RiskgateError } = await import('../riskgate-error.js');

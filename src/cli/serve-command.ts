@@ -92,6 +92,7 @@ export function registerServeCommand(program: Command): void {
     .option('--audit-lease <name>', 'with --audit-interval: the coordination.k8s.io Lease the replicas elect the auditing one with', 'riskgate-audit')
     .option('--audit-lease-duration <seconds>', 'with --audit-interval: how long the Lease holds without renewal before another replica takes over', seconds, 15)
     .option('--audit-max-results <n>', 'with --audit-interval: results per PolicyReport at most, the most pressing first (its summary counts all)', positiveInteger, 1000)
+    .option('--watch-namespaces', "list and watch Namespaces so that namespaceLabels exemptions apply (started when the policy first names one; needs list and watch on namespaces); without it they exempt nothing")
     .option('--check-webhook-config <name>', "read this ValidatingWebhookConfiguration at start-up, on each policy change and every 10 minutes, and warn when it does not send a rule's requests to the entry its action needs (deny: enforce, warn/record: observe)");
   for (const extension of serveExtensions) {
     command.optionsGroup(OPTION_GROUPS[extension.name] ?? 'Other options:');

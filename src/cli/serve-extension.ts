@@ -36,6 +36,8 @@ export interface ServeOptions {
   auditMaxResults?: number;
   /** The ValidatingWebhookConfiguration to read for entries that do not carry a rule's action. */
   checkWebhookConfig?: string;
+  /** Watch Namespaces for namespaceLabels exemptions (the watch starts when the policy first names one). */
+  watchNamespaces?: boolean;
   /** PEM file of the CA that signs the API server's client certificate: callers without one are refused in the TLS handshake. */
   clientCa?: string;
   /** With clientCa: the accepted common names of the client certificate (none: any the CA signed). */

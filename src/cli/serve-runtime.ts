@@ -6,6 +6,9 @@ import type { DestinationStream, Level } from 'pino';
 import { createLogger, stdoutDestination } from '../logger.js';
 import { defaultLogFormat, prettyDestination, type LogFormat } from '../log-format.js';
 import type { Logger } from '../logger.js';
+import { usesNamespaceLabels } from '../engine/namespace-labels.js';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
+import type { Policy } from '../engine/policy.js';
 import { LogSink } from '../outputs/log-sink.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import { PolicyStore, summary } from '../policy/policy-store.js';
@@ -144,6 +147,37 @@ async function startCoverageCheck(options: ServeOptions, logger: Logger, rules: 
   );
 }
 
+/**
+ * `--watch-namespaces`: the labels of each namespace for namespaceLabels exemptions, from a watch started when the
+ * policy first names one. Without the option (or without credentials) such exemptions exempt nothing, and serve says
+ * so whenever a policy naming them is loaded.
+ */
+async function startNamespaceWatch(options: ServeOptions, logger: Logger, store: PolicyStore): Promise<{ labelsOf: NamespaceLabels; stop(): Promise<void> } | undefined> {
+  const unused = (why: string) => (policy: Policy) => {
+    if (usesNamespaceLabels(policy)) logger.warn({ policy: policy.source }, `the policy names namespaceLabels exemptions but ${why}: they exempt nothing`);
+  };
+  if (options.watchNamespaces !== true) {
+    const warn = unused('serve runs without --watch-namespaces');
+    warn(store.current());
+    store.onChange(warn);
+    return undefined;
+  }
+  const { clusterAccess } = await import('../cluster-audit/kube-credentials.js');
+  let access;
+  try {
+    access = clusterAccess({});
+  } catch (error) {
+    const warn = unused(`Namespaces cannot be watched (${(error as Error).message})`);
+    warn(store.current());
+    store.onChange(warn);
+    return undefined;
+  }
+  const { NamespaceLabelWatch, watchNamespacesWhenNeeded } = await import('../cluster/namespace-label-watch.js');
+  const watch = new NamespaceLabelWatch({ logger, config: access.config });
+  watchNamespacesWhenNeeded(watch, store.current(), (listener) => store.onChange(listener));
+  return { labelsOf: watch.labelsOf, stop: () => watch.stop() };
+}
+
 /** --client-ca and --client-cn: the CA bundle read once at start (a restart picks up a new one). */
 function clientAuthOf(options: ServeOptions): ClientAuth | undefined {
   const names = options.clientCn ?? [];
@@ -234,7 +268,17 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
   }
   const audit = await startAudit(options, logger, rules, store);
   const coverage = await startCoverageCheck(options, logger, rules, store);
-  const { app, sink } = createApp({ rules, policy: () => store.current(), sinks: reg.sinks, observers: reg.observers, logger, lifecycle, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const namespaces = await startNamespaceWatch(options, logger, store);
+  const { app, sink } = createApp({
+    rules,
+    policy: () => store.current(),
+    sinks: reg.sinks,
+    observers: reg.observers,
+    logger,
+    lifecycle,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(namespaces ? { namespaceLabels: namespaces.labelsOf } : {}),
+  });
   reg.sink = sink;
   const server = createWebhookServer(app, tls.current(), undefined, callers);
   tls.attach(server);
@@ -248,6 +292,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
     reloader.close();
     await audit?.stop();
     coverage?.stop();
+    await namespaces?.stop();
     throw new RiskgateError('LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -272,6 +317,7 @@ export async function startServe(options: ServeOptions, deps: ServeRuntimeDeps =
       await health?.close();
       await audit?.stop();
       coverage?.stop();
+      await namespaces?.stop();
       await runShutdownTasks(reg, logger);
       store.close();
       reloader.close();

@@ -1,4 +1,5 @@
 // Runs `riskgate spl`: loads the policy, renders the chosen format from the rule data, prints it or writes it under --out.
+import { usesNamespaceLabels } from '../engine/namespace-labels.js';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -99,6 +100,9 @@ async function writeFiles(out: string, files: readonly GeneratedFile[]): Promise
   return written;
 }
 
+/** The audit event of a Service or an exec does not carry its namespace's labels, so the searches cannot leave those requests out. */
+export const NAMESPACE_LABELS_NOTE = 'namespaceLabels exemptions are not in the searches (an audit event does not carry its namespace\'s labels): they list what those exemptions exempt; riskgate replay --namespaces FILE applies them';
+
 /** Returns the exit code; messages go to the given writers. */
 export async function runSplExport(options: SplOptions, stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
   if (options.appId !== undefined && !/^[A-Za-z0-9_-]+$/.test(options.appId)) {
@@ -109,6 +113,7 @@ export async function runSplExport(options: SplOptions, stdout: (text: string) =
   const rules = selectedRules(policy, options.rule);
   const exported = toSpl(rules, policy, metricSearchWriter(options));
   for (const { rule, reason } of exported.skipped) stderr(`riskgate spl: ${rule.id} left out: ${reason}\n`);
+  if (usesNamespaceLabels(policy)) stderr(`riskgate spl: ${NAMESPACE_LABELS_NOTE}\n`);
   if (!options.out) {
     stdout(printed(exported, options));
     return 0;

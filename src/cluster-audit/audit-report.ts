@@ -12,6 +12,8 @@ export interface AuditJudge {
   cluster: string;
   policy: Policy;
   rules: readonly RequestRule[];
+  /** Namespace labels listed before the audit, for namespaceLabels exemptions (absent: the policy names none). */
+  namespaceLabels?: ReadonlyMap<string, Record<string, string>>;
 }
 
 function metadataOf(item: JsonObject): Record<string, unknown> {
@@ -22,6 +24,8 @@ function metadataOf(item: JsonObject): Record<string, unknown> {
 /** One LIST item, judged as if it were created now. */
 export function judgeLiveObject(item: JsonObject, target: LiveResource, judge: AuditJudge): CheckedObject {
   const request = fromLiveObject(item, target, AUDIT_USER);
+  const labels = judge.namespaceLabels?.get(request.namespace);
+  if (labels) request.namespaceLabels = labels;
   const metadata = metadataOf(item);
   const origin: LiveOrigin = {
     cluster: judge.cluster,

@@ -1,5 +1,6 @@
 // One audit of a cluster: a paged LIST of every resource the rules judge on CREATE (resources side by side), each page judged as it arrives.
 import type { CheckReport, CheckSettings, CheckedObject } from '../check/check-report.js';
+import { namespaceObjectLabels, usesNamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import type { LiveResource } from '../request/from-live-object.js';
 import { requestRules } from '../rules/catalog.js';
@@ -37,10 +38,26 @@ async function judgeAll(request: AuditRequest, target: LiveResource, namespace: 
   }
 }
 
+const NAMESPACES: LiveResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false };
+
+/** Every Namespace's labels, listed first when the policy has namespaceLabels exemptions (they need list on namespaces). */
+async function namespaceLabels(request: AuditRequest): Promise<Map<string, Record<string, string>>> {
+  const labels = new Map<string, Record<string, string>>();
+  const scope = { credentials: request.credentials, ...(request.pageSize ? { pageSize: request.pageSize } : {}) };
+  for await (const page of listPages(request.api, NAMESPACES, scope)) {
+    for (const item of page) {
+      const namespace = namespaceObjectLabels({ ...item, kind: 'Namespace' });
+      if (namespace) labels.set(namespace.name, namespace.labels);
+    }
+  }
+  return labels;
+}
+
 /** Lists and judges; the first refusal (RBAC, credentials, unreachable API server) rejects with a RiskgateError naming it. */
 export async function runAudit(request: AuditRequest): Promise<CheckReport> {
   const rules = requestRules(request.rules);
   const judge: AuditJudge = { cluster: request.cluster, policy: request.policy, rules };
+  if (usesNamespaceLabels(request.policy)) judge.namespaceLabels = await namespaceLabels(request);
   const objects: CheckedObject[] = [];
   const namespaces = [...new Set(request.namespaces)];
   await Promise.all(lists(auditTargets(rules), namespaces).map(({ target, namespace }) => judgeAll(request, target, namespace, judge, objects)));

@@ -46,7 +46,7 @@ const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz
 function exemptionsSchema(keys: readonly string[]): Json {
   const properties: Record<string, Json> = {};
   for (const key of keys) {
-    if (key === 'labels') properties[key] = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
+    if (key === 'labels' || key === 'namespaceLabels') properties[key] = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
     else if (key === 'serviceAccounts') properties[key] = { type: 'array', items: { type: 'string', pattern: '^[^:\\s]+:[^:\\s]+$' } };
     else properties[key] = stringList();
   }

@@ -100,6 +100,7 @@ export function valuesSchemaSkeleton(): Json {
         excludeNamespaces: { type: 'array', items: dnsLabel },
         matchConditions: { type: 'boolean', description: 'CEL matchCondition on the enforce entry (Kubernetes 1.28+)' },
         checkConfiguration: { type: 'boolean', description: 'serve --check-webhook-config: warn when the configuration does not carry a rule\'s action' },
+        watchNamespaces: { type: 'boolean', description: 'serve --watch-namespaces: watch Namespaces for namespaceLabels exemptions (list and watch on namespaces)' },
       }),
       tls: strict({
         secretName: { type: 'string' },

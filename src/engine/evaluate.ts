@@ -77,6 +77,7 @@ export function requestSubject(request: ResourceRequest): Subject {
   const labels = labelsOf(request.object);
   if (labels) subject.labels = labels;
   if (request.oldObject) subject.oldLabels = labelsOf(request.oldObject) ?? {};
+  if (request.namespaceLabels) subject.namespaceLabels = request.namespaceLabels;
   return subject;
 }
 

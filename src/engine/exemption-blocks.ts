@@ -7,9 +7,9 @@ import { emptyExemptions } from './policy.js';
 
 const LIST_EXEMPTIONS = ['namespaces', 'users', 'groups', 'serviceAccounts', 'clusters', 'nodes', 'workloads'] as const;
 type ListExemption = (typeof LIST_EXEMPTIONS)[number];
-export const REQUEST_EXEMPTIONS: readonly string[] = ['namespaces', 'users', 'groups', 'serviceAccounts', 'labels'];
+export const REQUEST_EXEMPTIONS: readonly string[] = ['namespaces', 'users', 'groups', 'serviceAccounts', 'labels', 'namespaceLabels'];
 export const METRIC_EXEMPTIONS: readonly string[] = ['namespaces', 'clusters', 'nodes', 'workloads'];
-export const ALL_EXEMPTIONS: readonly string[] = [...LIST_EXEMPTIONS, 'labels'];
+export const ALL_EXEMPTIONS: readonly string[] = [...LIST_EXEMPTIONS, 'labels', 'namespaceLabels'];
 /** Keys of a block besides what it exempts. */
 export const BLOCK_KEYS: readonly string[] = ['expires', 'reason'];
 
@@ -38,7 +38,7 @@ export function parseRfc3339(text: string): Date | undefined {
   return new Date(utc.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
 }
 
-function readLabels(r: PolicyReader, pair: Pair, path: string, into: Exemptions): void {
+function readLabels(r: PolicyReader, pair: Pair, path: string, into: Record<string, string>): void {
   for (const labelPair of r.map(pair.value, path).items) {
     const label = isScalar(labelPair.key) ? String(labelPair.key.value) : '';
     if (label === '') r.fail('POLICY_NOT_A_STRING', labelPair, path, 'label keys must be strings');
@@ -46,7 +46,7 @@ function readLabels(r: PolicyReader, pair: Pair, path: string, into: Exemptions)
     if (!isScalar(value) || (typeof value.value !== 'string' && typeof value.value !== 'number' && typeof value.value !== 'boolean')) {
       r.fail('POLICY_NOT_A_STRING', labelPair, `${path}.${label}`, 'label values must be strings');
     }
-    into.labels[label] = String((value as Scalar).value);
+    into[label] = String((value as Scalar).value);
   }
 }
 
@@ -79,7 +79,8 @@ function readBlock(r: PolicyReader, map: YAMLMap, key: string, allowed: readonly
     const path = `${key}.${name}`;
     if (name === 'expires') block.expires = readExpires(r, pair, path);
     else if (name === 'reason') block.reason = r.string(pair.value, path);
-    else if (name === 'labels') readLabels(r, pair, path, block.match);
+    else if (name === 'labels') readLabels(r, pair, path, block.match.labels);
+    else if (name === 'namespaceLabels') readLabels(r, pair, path, block.match.namespaceLabels);
     else readList(r, name as ListExemption, pair, path, block.match);
   }
   return block;

@@ -36,6 +36,16 @@ function labelsMatch(subject: Subject, wanted: Record<string, string>): boolean 
   return carries(subject.labels) && (subject.oldLabels === undefined || carries(subject.oldLabels));
 }
 
+/** Every wanted label on the request's Namespace; never when the Namespace's labels are unknown. */
+function namespaceLabelsMatch(subject: Subject, wanted: Record<string, string>): boolean {
+  const keys = Object.keys(wanted);
+  const labels = subject.namespaceLabels;
+  if (keys.length === 0 || labels === undefined) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === wanted[k]);
+}
+
+const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}:${v}`).join(',');
+
 /** The first exemption that applies, described as `kind=value`, or undefined. */
 export function exemptionFor(subject: Subject, exemptions: Exemptions): string | undefined {
   const checks: Array<[string, string | undefined]> = [
@@ -48,9 +58,8 @@ export function exemptionFor(subject: Subject, exemptions: Exemptions): string |
     ['workload', firstMatch(subject.workload, exemptions.workloads)],
   ];
   for (const [kind, match] of checks) if (match !== undefined) return `${kind}=${match}`;
-  if (labelsMatch(subject, exemptions.labels)) {
-    return `labels=${Object.entries(exemptions.labels).map(([k, v]) => `${k}:${v}`).join(',')}`;
-  }
+  if (labelsMatch(subject, exemptions.labels)) return `labels=${labelText(exemptions.labels)}`;
+  if (namespaceLabelsMatch(subject, exemptions.namespaceLabels)) return `namespaceLabels=${labelText(exemptions.namespaceLabels)}`;
   return undefined;
 }
 

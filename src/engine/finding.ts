@@ -13,6 +13,8 @@ export interface Subject {
   /** Labels of the object; for an UPDATE, labels of the old object too (both must carry an exempting label). */
   labels?: Record<string, string>;
   oldLabels?: Record<string, string>;
+  /** Labels of the request's Namespace as the front end knows them; absent when unknown (then no namespace-label exemption applies). */
+  namespaceLabels?: Record<string, string>;
   cluster?: string;
   node?: string;
   workload?: string;

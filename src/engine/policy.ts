@@ -15,6 +15,11 @@ export interface Exemptions {
   serviceAccounts: string[];
   /** Object labels that must all be present with these values (on the old object too, for an UPDATE). */
   labels: Record<string, string>;
+  /**
+   * Labels the request's Namespace must all carry with these values. Unlike object labels they cannot be granted by the
+   * requester: labelling a namespace takes update rights on namespaces, which a namespace's users do not have.
+   */
+  namespaceLabels: Record<string, string>;
   /** Metric rules only. */
   clusters: string[];
   nodes: string[];
@@ -65,7 +70,7 @@ export interface Policy {
 export const DEFAULT_ACTION: Action = 'record';
 
 export function emptyExemptions(): Exemptions {
-  return { namespaces: [], users: [], groups: [], serviceAccounts: [], labels: {}, clusters: [], nodes: [], workloads: [] };
+  return { namespaces: [], users: [], groups: [], serviceAccounts: [], labels: {}, namespaceLabels: {}, clusters: [], nodes: [], workloads: [] };
 }
 
 /** The built-in policy: every rule records, nothing is exempt. */

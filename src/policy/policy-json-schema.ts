@@ -15,6 +15,7 @@ const EXEMPTION_KEYS: Record<string, Schema> = {
   groups: stringList('any of userInfo.groups, or * patterns'),
   serviceAccounts: stringList('namespace:name (either half may use *)', '^[^:\\s]+:[^:\\s]+$'),
   labels: { type: 'object', description: 'labels the object must all carry with these values', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+  namespaceLabels: { type: 'object', description: "labels the request's Namespace must all carry with these values (set by whoever may label namespaces)", additionalProperties: { type: ['string', 'number', 'boolean'] } },
   clusters: stringList('metric rules: cluster names or * patterns'),
   nodes: stringList('metric rules: node names or * patterns'),
   workloads: stringList('metric rules: workload names or * patterns'),

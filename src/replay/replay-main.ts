@@ -1,8 +1,9 @@
 // Runs `riskgate replay`: opens the logs (files, .gz, or stdin), replays them, writes the chosen output and the counts.
 import { createReadStream } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
+import { usesNamespaceLabels } from '../engine/namespace-labels.js';
 import { defaultPolicy } from '../engine/policy.js';
 import type { Policy } from '../engine/policy.js';
 import { readPolicyFile } from '../policy/policy-store.js';
@@ -11,6 +12,8 @@ import { RULES } from '../rules/catalog.js';
 import type { ReplayInput, ReplayObserver } from './replay-run.js';
 import { replay } from './replay-run.js';
 import { DEFAULT_MAX_REMEMBERED } from './object-memory.js';
+import { NamespaceLabelMemory } from './namespace-label-memory.js';
+import { parseManifestText } from '../request/manifest-documents.js';
 import { AdmissionNotes } from './admission-notes.js';
 import { ReplayTable, tableLines } from './replay-table.js';
 import type { LineSink } from './replay-outputs.js';
@@ -26,6 +29,8 @@ export interface ReplayCommandOptions {
   output: ReplayOutput;
   /** Stored objects remembered at most (default DEFAULT_MAX_REMEMBERED). */
   maxRemembered?: number;
+  /** A file of Namespace objects whose labels are known before the log is read. */
+  namespaces?: string;
 }
 
 /** Bad records printed one by one before the rest are only counted. */
@@ -99,6 +104,27 @@ function evictedNote(evicted: number, cap: number): string {
   return evicted > 0 ? `; ${evicted} stored objects forgotten past --max-remembered ${cap} (their later patches judged without the old object)` : '';
 }
 
+/**
+ * The namespace-label memory, when the policy has namespaceLabels exemptions or --namespaces is given: seeded from the
+ * file's Namespace objects (a List, or several documents), then fed by the log.
+ */
+async function namespaceMemory(policy: Policy, file: string | undefined): Promise<NamespaceLabelMemory | undefined> {
+  if (file === undefined) return usesNamespaceLabels(policy) ? new NamespaceLabelMemory() : undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new RiskgateError('REPLAY_NAMESPACES_UNREADABLE', `--namespaces ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const parsed = parseManifestText(text);
+  const problem = parsed.problems[0];
+  if (problem) throw new RiskgateError('REPLAY_NAMESPACES_UNREADABLE', `--namespaces ${file}:${problem.line}: ${problem.message}`);
+  const memory = new NamespaceLabelMemory();
+  const other = parsed.objects.find((item) => !memory.remember(item.object));
+  if (other) throw new RiskgateError('REPLAY_NAMESPACES_UNREADABLE', `--namespaces ${file}:${other.line}: ${terminalText(String(other.object['kind']))} is not a Namespace (give kubectl get namespaces -o yaml)`);
+  return memory;
+}
+
 function loadPolicy(file: string | undefined): Policy {
   return file ? readPolicyFile(file, RULES).policy : defaultPolicy(RULES);
 }
@@ -133,9 +159,11 @@ export async function runReplay(paths: readonly string[], options: ReplayCommand
   };
   let reported = 0;
   const maxRemembered = options.maxRemembered ?? DEFAULT_MAX_REMEMBERED;
+  const namespaces = await namespaceMemory(policy, options.namespaces);
   const counts = await replay(inputs, {
     rules: RULES,
     policy,
+    ...(namespaces ? { namespaces } : {}),
     observer,
     maxRemembered,
     onBadRecord: (where, message) => {

@@ -20,6 +20,7 @@ import type { Unwrapped } from './audit-record.js';
 import { jsonRecordBatches } from './json-record-reader.js';
 import { candidateRules } from './candidate-rules.js';
 import { eventTime } from './event-time.js';
+import type { NamespaceLabelMemory } from './namespace-label-memory.js';
 import { ObjectMemory, rememberedResources } from './object-memory.js';
 import { StageDedup } from './stage-dedup.js';
 
@@ -69,6 +70,11 @@ export interface ReplayOptions {
   maxPending?: number;
   /** Stored objects remembered at most, for patches whose result the log lacks (see ObjectMemory). */
   maxRemembered?: number;
+  /**
+   * Labels of namespaces for namespaceLabels exemptions: fed the log's Namespace writes as they are read (and whatever
+   * the caller put in first). Absent: no namespace's labels are known, so no such exemption applies.
+   */
+  namespaces?: NamespaceLabelMemory;
 }
 
 /** Resources (without subresource) some active request rule watches: everything else is skipped before dedup. */
@@ -129,6 +135,8 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     const judged = auditRequestOf(event, memory.recall(event));
     if (!judged) return;
     const { request, oldObjectSource } = judged;
+    const labels = options.namespaces?.labelsOf(request.namespace);
+    if (labels) request.namespaceLabels = labels;
     const findings = evaluate(request, rules);
     counts.findings += findings.length;
     const admission = findings.length > 0 ? admissionTraceOf(event, ruleIds) : NO_TRACE;
@@ -159,6 +167,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
             continue;
           }
           counts.events++;
+          options.namespaces?.observe(value);
           // Most of a log is requests no active rule watches: they are skipped before the full schema check.
           if (irrelevant(value, watched, memory)) continue;
           let event: AuditEvent;

@@ -52,4 +52,10 @@ export interface ResourceRequest {
   sourceIPs: string[];
   userAgent: string;
   location?: SourceLocation;
+  /**
+   * Labels of the Namespace named by `namespace`, when the front end knows them: serve from its watch of Namespaces,
+   * check from Namespace objects in its input, replay from the Namespace writes in the log. Absent when unknown, and
+   * then no namespace-label exemption applies (unknown never exempts).
+   */
+  namespaceLabels?: Record<string, string>;
 }

@@ -1,4 +1,5 @@
 // Builds the webhook's request listener (express app + the review fast path) from its dependencies, apart from any server.
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -41,6 +42,8 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
   observers?: readonly ReviewObserver[];
   bodyLimitBytes?: number;
+  /** The labels of a namespace (serve --watch-namespaces); absent: namespaceLabels exemptions apply to nothing. */
+  namespaceLabels?: NamespaceLabels;
 }
 
 export interface WebhookApp {
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): WebhookApp {
     lifecycle,
     observers: deps.observers ?? [],
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    ...(deps.namespaceLabels ? { namespaceLabels: deps.namespaceLabels } : {}),
   };
   const parse = admissionBodyParser(validate.bodyLimitBytes);
   const app = express();

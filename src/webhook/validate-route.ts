@@ -1,4 +1,5 @@
 // POST /validate, /validate/enforce, /validate/observe: parse, review, append risk events to the sink, answer, notify observers.
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { ServerResponse } from 'node:http';
 import express from 'express';
 import type { Request, Router } from 'express';
@@ -28,6 +29,7 @@ export interface ValidateDeps {
   lifecycle: Lifecycle;
   observers: readonly ReviewObserver[];
   bodyLimitBytes: number;
+  namespaceLabels?: NamespaceLabels;
 }
 
 /** A body reader in connect's shape: reads the body into `req.body`, or calls next with its error (too large, not JSON…). */
@@ -91,7 +93,7 @@ export function answerReview(deps: ValidateDeps, scope: ReviewScope, path: strin
   if (bodyBytesOf(res) === 0) return reject(deps, res, emptyBody(path));
   let result: ReviewResult;
   try {
-    result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope });
+    result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope, ...(deps.namespaceLabels ? { namespaceLabels: deps.namespaceLabels } : {}) });
   } catch (error) {
     if (isDecodeError(error)) return reject(deps, res, rejectionOfDecodeError(error, path));
     throw error;

@@ -164,6 +164,9 @@ describe.each(scenarios)('chart render: %s', (_name, values) => {
       'wgpolicyk8s.io/clusterpolicyreports:get,update,delete',
       'coordination.k8s.io/leases:get,update',
       'coordination.k8s.io/leases:create',
+      // webhook.watchNamespaces (namespaceLabels exemptions) and the cluster audit of a policy that has them.
+      '/namespaces:list,watch',
+      '/namespaces:list',
       // vap.enabled: serve --vap lists and creates its policies, changes and deletes them by name, reads its webhook configuration.
       'admissionregistration.k8s.io/validatingadmissionpolicies:list,create',
       'admissionregistration.k8s.io/validatingadmissionpolicybindings:list,create',
@@ -217,12 +220,21 @@ describe('certificate modes', () => {
     expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['riskgate-tls'], verbs: ['get', 'update'] });
     expect((find(objects, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], resourceNames: ['riskgate'], verbs: ['get', 'patch'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     ]);
+    expect(args).toContain('--watch-namespaces');
+    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
+  });
+
+  test('webhook.watchNamespaces alone (cert-manager, no audit, no configuration check): list and watch on namespaces, the flag, the token', () => {
+    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false'] }));
+    expect((find(objects, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }]);
+    expect(podSpec(objects).containers[0].args).toContain('--watch-namespaces');
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
   test('cert-manager with the cluster audit and the configuration check off: no riskgate RBAC, no token; with the check: get on its own configuration only', () => {
-    const checked = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval='] }));
+    const checked = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.watchNamespaces=false'] }));
     expect((find(checked, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], resourceNames: ['riskgate'], verbs: ['get'] },
     ]);
@@ -231,7 +243,7 @@ describe('certificate modes', () => {
   });
 
   test('cert-manager: Certificate for the four Service names, CA issuer chain, cainjector annotation, no riskgate RBAC (cluster audit and configuration check off)', () => {
-    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false'] }));
+    const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false', 'webhook.watchNamespaces=false'] }));
     const certificate = find(objects, 'Certificate', 'riskgate-tls') as Obj;
     expect(certificate.spec.dnsNames).toEqual(['riskgate', 'riskgate.riskgate', 'riskgate.riskgate.svc', 'riskgate.riskgate.svc.cluster.local']);
     expect(certificate.spec.usages).toContain('server auth');

@@ -180,6 +180,23 @@ test('the chart\'s ServiceAccount can run it: list is all the audit needs', asyn
   expect(report.objects.map((o) => `${o.namespace}/${o.name}`)).toContain('riskgate/riskgate');
 });
 
+test('a namespaceLabels exemption: the audit lists the real Namespaces first (the chart\'s ServiceAccount may), and the labelled namespace\'s NodePort is exempt', async () => {
+  await plane.kubectl.ok(['apply', '-f', join(plane.dir, 'chart-render.yaml')]);
+  await plane.kubectl.ok(['label', 'namespace', 'team-a', 'riskgate.io/node-ports=allowed', '--overwrite']);
+  const labelled = join(plane.dir, 'namespace-labels-policy.yaml');
+  writeFileSync(labelled, 'rules:\n  kubernetes-node-port-creation:\n    action: deny\n    exemptions: {namespaceLabels: {riskgate.io/node-ports: allowed}}\n');
+  const kubeconfig = await serviceAccountKubeconfig(plane, 'riskgate', 'riskgate');
+  try {
+    const run = await audit(['--kubeconfig', kubeconfig, '--policy', labelled, '-o', 'json']);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as { objects: Array<{ namespace: string; name: string; kind: string; findings: Array<{ rule: string; action: string; exemption?: string }> }> };
+    const web = report.objects.find((o) => o.namespace === 'team-a' && o.name === 'web' && o.kind === 'Service');
+    expect(web?.findings).toEqual([expect.objectContaining({ rule: 'kubernetes-node-port-creation', action: 'exempt', exemption: 'rule namespaceLabels=riskgate.io/node-ports:allowed' })]);
+  } finally {
+    await plane.kubectl.ok(['label', 'namespace', 'team-a', 'riskgate.io/node-ports-']);
+  }
+});
+
 test('refused: missing RBAC, invalid credentials, an unreachable API server: one line naming what was refused, exit 2', async () => {
   await plane.kubectl.ok(['create', 'serviceaccount', 'nobody', '-n', 'team-a']);
   const nobody = await serviceAccountKubeconfig(plane, 'team-a', 'nobody');

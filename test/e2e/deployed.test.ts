@@ -90,6 +90,9 @@ const ALLOWED: string[][] = [
   // The cluster audit (audit.interval, on by default): it lists what the rules check and keeps its Lease.
   ['list', 'services', '-A'],
   ['update', 'leases.coordination.k8s.io/riskgate-audit', '-n', 'riskgate'],
+  // --watch-namespaces: Namespace labels for namespaceLabels exemptions.
+  ['list', 'namespaces'],
+  ['watch', 'namespaces'],
 ];
 const REFUSED: string[][] = [
   ['list', 'secrets', '-n', 'riskgate'],
@@ -101,6 +104,8 @@ const REFUSED: string[][] = [
   ['create', 'pods', '-n', 'riskgate'],
   ['get', 'services', '-n', 'team-a'],
   ['create', 'events', '-n', 'team-a'],
+  ['update', 'namespaces/team-a'],
+  ['patch', 'namespaces/team-a'],
 ];
 
 test('RBAC grants the ServiceAccount exactly what riskgate uses (kubectl auth can-i --as)', async () => {
@@ -154,6 +159,24 @@ test('--check-webhook-config: the chart-applied configuration carries the policy
   const before = lines().length;
   writeFileSync(riskgate.policyFile, chart.policy);
   await waitFor('the all-clear', 15_000, async () => lines().slice(before).some((l) => l['msg'] === 'the webhook configuration sends every rule to the entry its action needs'));
+});
+
+test('--watch-namespaces: a namespaceLabels exemption follows the real Namespace: labelled by an admin, a NodePort is admitted; unlabelled, denied again', async () => {
+  const { kubectl } = plane;
+  const lines = () => riskgate.logLines();
+  const policy = parseYaml(chart.policy) as { rules: Record<string, Record<string, unknown>> };
+  policy.rules['kubernetes-node-port-creation'] = { action: 'deny', exemptions: { namespaceLabels: { 'riskgate.io/node-ports': 'allowed' }, reason: 'edge gateways' } };
+  writeFileSync(riskgate.policyFile, stringifyYaml(policy));
+  // The watch starts with the first policy that names such an exemption.
+  await waitFor('the namespace list', 15_000, async () => lines().some((l) => l['msg'] === 'namespaces listed: namespaceLabels exemptions apply'));
+  let n = 0;
+  const create = async () => kubectl.run(['create', 'service', 'nodeport', `ns-label-${n++}`, '--tcp=80:8080', '-n', 'team-a', '--dry-run=server']);
+  expect((await create()).stderr).toContain('denied the request: riskgate denied this request: rule kubernetes-node-port-creation');
+  await kubectl.ok(['label', 'namespace', 'team-a', 'riskgate.io/node-ports=allowed']);
+  await waitFor('admission once the label is watched', 10_000, async () => (await create()).code === 0);
+  await kubectl.ok(['label', 'namespace', 'team-a', 'riskgate.io/node-ports-']);
+  await waitFor('denial once the label is gone', 10_000, async () => (await create()).stderr.includes('riskgate denied this request'));
+  writeFileSync(riskgate.policyFile, chart.policy);
 });
 
 test('auditor audiences: with --auditor-audience a token made for that audience passes the real TokenReview, the API server default one does not; without it, the reverse', async () => {

@@ -83,6 +83,8 @@ describe('parsePolicy', () => {
     ['a list item that is no mapping', 'exemptions:\n  - [a]\n', 'POLICY_NOT_A_MAP', 2, 'exemptions[0]'],
     ['requireReason not a boolean', 'requireReason: yes please\n', 'POLICY_NOT_A_BOOLEAN', 1, 'requireReason'],
     ['namespaceActions with an unknown action', 'rules:\n  kubernetes-node-port-creation:\n    namespaceActions: {"prod-*": block}\n', 'POLICY_UNKNOWN_ACTION', 3, 'rules.kubernetes-node-port-creation.namespaceActions.prod-*'],
+    ['namespaceLabels with a list for a value', 'exemptions:\n  namespaceLabels: {zone: [dmz]}\n', 'POLICY_NOT_A_STRING', 2, 'exemptions.namespaceLabels.zone'],
+    ['namespaceLabels on a metric rule (its points name no Namespace object)', 'rules:\n  kubernetes-shell-running-on-worker-node:\n    exemptions: {namespaceLabels: {zone: dmz}}\n', 'POLICY_UNKNOWN_KEY', 3, 'rules.kubernetes-shell-running-on-worker-node.exemptions.namespaceLabels'],
     ['namespaceActions on a metric rule', 'rules:\n  kubernetes-shell-running-on-worker-node:\n    namespaceActions: {"prod-*": record}\n', 'POLICY_UNKNOWN_KEY', 3, 'rules.kubernetes-shell-running-on-worker-node.namespaceActions'],
   ])('%s', (_title, text, code, line, key) => {
     const error = errorOf(text);

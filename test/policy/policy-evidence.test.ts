@@ -29,6 +29,7 @@ describe('what a policy change did', () => {
     ['every namespace exempted', '', 'exemptions:\n  namespaces: ["*"]\n', ['exemptions: + namespaces ["*"]'], true],
     ['a namespace action weaker than the rule', 'rules:\n  kubernetes-node-port-creation: {action: deny}\n', 'rules:\n  kubernetes-node-port-creation:\n    action: deny\n    namespaceActions:\n      - {"dev-*": record}\n', ['rules.kubernetes-node-port-creation.namespaceActions: [] -> [dev-*=record]'], true],
     ['a rule set to deny', '', 'rules:\n  kubernetes-node-port-creation: {action: deny}\n', ['rules.kubernetes-node-port-creation.action: record -> deny'], false],
+    ['a namespace-label exemption added', '', 'rules:\n  kubernetes-node-port-creation:\n    exemptions: {namespaceLabels: {zone: dmz}}\n', ['rules.kubernetes-node-port-creation.exemptions: + namespaceLabels {"zone":"dmz"}'], true],
     ['an exemption removed', 'exemptions:\n  users: [alice]\n', '', ['exemptions: - users ["alice"]'], false],
   ])('%s', (_name, before, after, changes, weakened) => {
     expect(policyChange(policy(before), policy(after))).toEqual({ changes, weakened });

@@ -30,6 +30,15 @@ describe('riskgate spl', () => {
     }
   });
 
+  test('a policy with a namespaceLabels exemption: the search is the one without it, and stderr says why and what applies them', async () => {
+    const policy = join(dir, 'namespace-labels.yaml');
+    writeFileSync(policy, 'rules:\n  kubernetes-node-port-creation:\n    exemptions: {namespaceLabels: {zone: dmz}}\n');
+    const run = await riskgate(['spl', '--policy', policy, '--rule', 'kubernetes-node-port-creation']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(readFileSync(join(GOLDEN, 'kubernetes-node-port-creation.v4.spl'), 'utf8'));
+    expect(run.stderr).toBe("riskgate spl: namespaceLabels exemptions are not in the searches (an audit event does not carry its namespace's labels): they list what those exemptions exempt; riskgate replay --namespaces FILE applies them\n");
+  });
+
   test('--format escu prints YAML documents; --out writes one .yml per rule', async () => {
     const run = await riskgate(['spl', '--format', 'escu']);
     const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { name: string; search: string });

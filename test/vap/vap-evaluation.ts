@@ -32,12 +32,13 @@ function namespaceSelected(spec: Obj, namespace: string): boolean {
 }
 
 /** The policy's verdict: not applied, passed, or failed with its message (messageExpression evaluated). */
-export function vapVerdict(pair: AdmissionPolicyPair, body: unknown): { outcome: 'not-applied' | 'passed' } | { outcome: 'failed'; message: string } {
+export function vapVerdict(pair: AdmissionPolicyPair, body: unknown, namespaceObject: Obj | null = null): { outcome: 'not-applied' | 'passed' } | { outcome: 'failed'; message: string } {
   const spec = pair.policy.spec as Obj;
   const request = (body as { request: Obj }).request;
   if (!spec['matchConstraints'].resourceRules.some((r: Obj) => resourceMatches(r, request))) return { outcome: 'not-applied' };
   if (!namespaceSelected(spec, request['namespace'] ?? '')) return { outcome: 'not-applied' };
-  const base = celVariables(body);
+  // The API server's namespaceObject: the request's Namespace (null for a cluster-scoped resource).
+  const base = { ...celVariables(body), namespaceObject: namespaceObject as CelInput };
   for (const condition of spec['matchConditions'] ?? []) if (run(condition.expression, base) !== true) return { outcome: 'not-applied' };
   const variables = new Map<string, CelInput>();
   for (const v of spec['variables']) variables.set(v.name, run(v.expression, { ...base, variables }) as CelInput);

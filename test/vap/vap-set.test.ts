@@ -30,6 +30,8 @@ rules:
         expires: 2026-12-24T00:00:00Z
         reason: migration
       - labels: {riskgate.io/approved: "yes"}
+      - namespaceLabels: {riskgate.io/zone: dmz}
+        reason: the DMZ namespaces publish node ports
   kubernetes-node-port-update: {action: deny, exemptions: {serviceAccounts: ["ci:*"], reason: pipelines}}
   kubernetes-load-balancer-node-ports: {action: warn}
   kubernetes-daemonset-deployed:
@@ -47,7 +49,7 @@ const SET = vapSet(RULES, POLICY, NOW, { excludeNamespaces: ['kube-system'] });
 const CAPTURE_IDS = readdirSync(CAPTURES).filter((f) => f.endsWith('.request.json')).map((f) => f.slice(0, 3));
 
 /** Variants of each review: namespaces with their own actions or exemptions, exempt identities, an approved label. */
-const VARIANTS: Array<[string, (r: Obj) => void]> = [
+const VARIANTS: Array<[string, (r: Obj) => void, Record<string, string>?]> = [
   ['as captured', () => {}],
   ['in dev-1', (r) => (r['namespace'] = 'dev-1')],
   ['in lab', (r) => (r['namespace'] = 'lab')],
@@ -59,6 +61,8 @@ const VARIANTS: Array<[string, (r: Obj) => void]> = [
   ['in a platform-* group', (r) => (r['userInfo'] = { username: 'bob', groups: ['platform-admins'] })],
   ['as ci:deployer', (r) => (r['userInfo'] = { username: 'system:serviceaccount:ci:deployer', groups: [] })],
   ['approved (object only)', (r) => r['object']?.metadata && ((r['object'].metadata.labels ??= {})['riskgate.io/approved'] = 'yes')],
+  ['in a namespace labelled riskgate.io/zone=dmz', () => {}, { 'riskgate.io/zone': 'dmz', team: 'edge' }],
+  ['in a namespace labelled riskgate.io/zone=lan', () => {}, { 'riskgate.io/zone': 'lan' }],
   [
     'approved (object and old object)',
     (r) => {
@@ -72,16 +76,19 @@ function clip(text: string): string {
 }
 
 describe.each(CAPTURE_IDS)('capture %s', (id) => {
-  test.each(VARIANTS)('%s: the VAPs fail exactly where the webhook denies or warns', (_variant, change) => {
+  test.each(VARIANTS)('%s: the VAPs fail exactly where the webhook denies or warns', (_variant, change, labels = {}) => {
     const body = structuredClone(capturedReview(id)) as Obj;
     change(body['request']);
     const { request } = fromAdmissionReview(body);
+    // The webhook learns the labels from its Namespace watch, a VAP from namespaceObject.
+    request.namespaceLabels = labels;
+    const namespaceObject = request.namespace === '' ? null : { apiVersion: 'v1', kind: 'Namespace', metadata: { name: request.namespace, labels } };
     const decision = decide(evaluate(request, RULES), POLICY, NOW);
     // kube-system is left out of the webhook (its namespaceSelector) as of the VAPs.
     const judged = request.namespace === 'kube-system' ? [] : decision.verdicts.filter((v) => v.action !== 'record');
     const expected = judged.map((v) => `${v.finding.rule.id} ${v.action} ${v.action === 'warn' ? clip(`riskgate ${v.finding.rule.id}: ${v.finding.summary}`) : denyMessage([v], POLICY.source)}`);
     const actual = SET.pairs.flatMap((pair) => {
-      const verdict = vapVerdict(pair, body);
+      const verdict = vapVerdict(pair, body, namespaceObject);
       return verdict.outcome === 'failed' ? [`${pair.rule.id} ${pair.action} ${verdict.message}`] : [];
     });
     expect(actual.sort()).toEqual(expected.sort());

@@ -30,6 +30,8 @@ export interface AdmissionCase {
   policy?: string;
   /** The webhook's clock for this case (RFC 3339), for exemption blocks that end; absent: the real time. */
   now?: string;
+  /** Labels of the cluster's namespaces, as serve --watch-namespaces would know them (a namespace absent here is unknown). */
+  namespaces?: Record<string, Record<string, string>>;
   expect: ExpectedAnswer;
 }
 
@@ -41,10 +43,11 @@ interface RawCase {
   path?: string;
   policy?: string;
   now?: string;
+  namespaces?: Record<string, Record<string, string>>;
   expect: ExpectedAnswer;
 }
 
-const CASE_KEYS = ['name', 'review', 'set', 'unset', 'path', 'policy', 'now', 'expect'];
+const CASE_KEYS = ['name', 'review', 'set', 'unset', 'path', 'policy', 'now', 'namespaces', 'expect'];
 const EXPECT_KEYS = ['apiVersion', 'allowed', 'status', 'message', 'warnings', 'auditAnnotations', 'recorded'];
 
 function checkKeys(where: string, value: object, allowed: string[]): void {
@@ -90,6 +93,7 @@ export function loadAdmissionCases(): AdmissionCase[] {
       const c: AdmissionCase = { file, name: raw.name, body: bodyOf(raw, where), path: raw.path ?? '/validate', expect: raw.expect };
       if (raw.policy !== undefined) c.policy = raw.policy;
       if (raw.now !== undefined) c.now = raw.now;
+      if (raw.namespaces !== undefined) c.namespaces = raw.namespaces;
       return c;
     });
   });

@@ -14,11 +14,13 @@ const cases = loadAdmissionCases();
 const sink = new MemorySink();
 let policy: Policy = defaultPolicy(RULES);
 let now: Date | undefined;
+/** The namespace labels of the case: what serve's Namespace watch (tested against the real API server in test/e2e) would hold. */
+let namespaces: Record<string, Record<string, string>> = {};
 let running: RunningTestServer;
 
 beforeAll(async () => {
   const clock = () => now ?? new Date();
-  running = await startTestServer({ rules: RULES, policy: () => policy, sinks: [sink], logger: testLogger().logger, clock }, makeTestPki());
+  running = await startTestServer({ rules: RULES, policy: () => policy, sinks: [sink], logger: testLogger().logger, clock, namespaceLabels: (ns) => namespaces[ns] }, makeTestPki());
 });
 afterAll(() => running.close());
 
@@ -46,6 +48,7 @@ describe.each([...new Set(cases.map((c) => c.file))])('%s', (file) => {
   test.each(cases.filter((c) => c.file === file).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     policy = c.policy === undefined ? defaultPolicy(RULES) : parsePolicy(c.policy, `${c.file}:policy`, RULES);
     now = c.now === undefined ? undefined : new Date(c.now);
+    namespaces = c.namespaces ?? {};
     sink.events.length = 0;
     const answer = await running.client.postJson(c.path, c.body);
     expect(answer.status).toBe(200);
