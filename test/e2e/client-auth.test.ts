@@ -1,4 +1,4 @@
-// e2e: serve --client-ca behind the real API server, which presents its client certificate through --admission-control-config-file: its calls pass, a forged review from any other client is refused in TLS and counted.
+// e2e: the chart's clientAuth (serve --client-ca/--client-cn/--health-port as the pod runs them) behind the real API server, which presents its client certificate through --admission-control-config-file: its calls pass, a forged review from any other client is refused in TLS and counted.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ import { issue, makeCa, type CertificateAuthority, type IssuedCertificate } from
 import { E2E_FIXTURES } from './harness/repo.js';
 import { makeWebhookPki, startRiskgate, sumOf, type Riskgate, type WebhookPki } from './harness/riskgate-process.js';
 import { registerWebhook, renderChart } from './harness/webhook-registration.js';
+import { find } from '../deploy/helm.js';
+import { containerArgs, localArgs } from './harness/pod-args.js';
 import { waitFor } from './harness/wait-for.js';
 
 let dir: string;
@@ -19,6 +21,8 @@ let plane: ControlPlane;
 let riskgate: Riskgate;
 let pki: WebhookPki;
 let clientCa: CertificateAuthority;
+let healthPort: number;
+let probe: { path: string; port: string; scheme: string };
 const forgers: Record<string, IssuedCertificate | undefined> = {};
 
 /**
@@ -52,11 +56,18 @@ beforeAll(async () => {
   plane = await startControlPlane({ extraArgs: [`--admission-control-config-file=${admissionConfiguration(port, apiserverClient)}`] });
   await plane.kubectl.ok(['create', 'namespace', 'team-a']);
   pki = makeWebhookPki(dir);
-  const chart = renderChart({ dir, values: [join(E2E_FIXTURES, 'values-staged.yaml')] });
-  riskgate = await startRiskgate({
-    name: 'riskgate-mtls', dir, pki, port, policy: chart.policy, clientCert: apiserverClient,
-    args: ['--client-ca', clientCa.cert, '--client-cn', 'kube-apiserver'],
+  const chart = renderChart({
+    dir,
+    values: [join(E2E_FIXTURES, 'values-staged.yaml')],
+    set: ['clientAuth.enabled=true', 'clientAuth.caConfigMap.name=apiserver-client-ca'],
   });
+  // The pod's own client-auth flags, the ConfigMap's mount path standing for the CA file it would hold.
+  healthPort = await freePort();
+  const podArgs = containerArgs(chart.objects);
+  const callerArgs = localArgs(podArgs.filter((a) => /^--(client-ca|client-cn|health-port)=/.test(a)), { '--client-ca': clientCa.cert, '--health-port': String(healthPort) });
+  expect(podArgs).toEqual(expect.arrayContaining(['--client-ca=/etc/riskgate/client-ca/ca.crt', '--client-cn=kube-apiserver', '--health-port=8081']));
+  probe = (find(chart.objects, 'Deployment') as unknown as { spec: { template: { spec: { containers: Array<{ readinessProbe: { httpGet: { path: string; port: string; scheme: string } } }> } } } }).spec.template.spec.containers[0]!.readinessProbe.httpGet;
+  riskgate = await startRiskgate({ name: 'riskgate-mtls', dir, pki, port, policy: chart.policy, clientCert: apiserverClient, args: callerArgs });
   await registerWebhook(plane.kubectl, chart.webhookConfiguration, riskgate.url, pki.caBundle);
   await waitForWebhookCalls(plane, riskgate);
 });
@@ -91,6 +102,12 @@ test.each([
   expect(await riskgate.reviewCount()).toBe(reviewsBefore);
   // One WARN line per 10 s at most (the log is flushed every second or so).
   await waitFor('the refusal in riskgate\'s log', 5_000, async () => riskgate.logLines().some((l) => l['msg'] === 'admission caller refused'));
+});
+
+test("the chart's readiness probe (the kubelet has no client certificate) gets its answer over plain HTTP on the health port", async () => {
+  expect(probe).toEqual({ path: '/readyz', port: 'health', scheme: 'HTTP' });
+  const answer = await fetch(`http://127.0.0.1:${healthPort}${probe.path}`);
+  expect(answer.status).toBe(200);
 });
 
 test('the API server still gets its review answered after the forgeries', async () => {
