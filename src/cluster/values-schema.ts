@@ -109,6 +109,7 @@ export function valuesSchemaSkeleton(): Json {
         ca: { type: 'string' },
         existingSecret: { type: 'string' },
         caBundle: { type: 'string' },
+        keyType: { type: 'string', enum: ['ecdsa', 'rsa'], description: 'key of the certificates riskgate or cert-manager makes: ecdsa (P-256) or rsa (2048)' },
       }),
       certManager: strict({
         enabled: { type: 'boolean' },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parsePolicy } from '../../src/engine/policy-file.js';
 import { RULES } from '../../src/rules/catalog.js';
 import { ENFORCE_WEBHOOK, OBSERVE_WEBHOOK } from '../../src/kubernetes/webhook-names.js';
-import { CHART, ensureHelm, find, helmLint, helmTemplate, objectsOf } from './helm.js';
+import { CHART, ensureHelm, find, helmLint, helmTemplate, helmTemplateResult, objectsOf } from './helm.js';
 import type { K8sObject } from './helm.js';
 import { validateObject } from './kubernetes-schemas.js';
 import { expectedRules } from './expected-webhooks.js';
@@ -226,6 +226,19 @@ describe('certificate modes', () => {
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
+  test('tls.keyType: ecdsa by default for the certificate riskgate manages; rsa on request, for it and for cert-manager\'s', () => {
+    const args = (set: string[], values: string[] = []) => podSpec(objectsOf(helmTemplate({ set, values }))).containers[0].args as string[];
+    expect(args([])).toContain('--cert-key-type=ecdsa');
+    expect(args(['tls.keyType=rsa'])).toContain('--cert-key-type=rsa');
+    const rsa = find(objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['tls.keyType=rsa'] })), 'Certificate', 'riskgate-tls') as Obj;
+    expect(rsa.spec.privateKey).toEqual({ rotationPolicy: 'Always', algorithm: 'RSA', size: 2048 });
+    expect(rsa.spec.usages).toEqual(['server auth', 'digital signature', 'key encipherment']);
+    expect(args([], [join(CHART, 'ci', 'cert-manager-values.yaml')]).filter((a) => a.startsWith('--cert-key-type'))).toEqual([]);
+    const refused = helmTemplateResult({ set: ['tls.keyType=dsa'] });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('keyType');
+  });
+
   test('webhook.watchNamespaces alone (cert-manager, no audit, no configuration check): list and watch on namespaces, the flag, the token', () => {
     const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false'] }));
     expect((find(objects, 'ClusterRole', 'riskgate') as Obj).rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }]);
@@ -246,7 +259,8 @@ describe('certificate modes', () => {
     const objects = objectsOf(helmTemplate({ values: [join(CHART, 'ci', 'cert-manager-values.yaml')], set: ['audit.interval=', 'webhook.checkConfiguration=false', 'webhook.watchNamespaces=false'] }));
     const certificate = find(objects, 'Certificate', 'riskgate-tls') as Obj;
     expect(certificate.spec.dnsNames).toEqual(['riskgate', 'riskgate.riskgate', 'riskgate.riskgate.svc', 'riskgate.riskgate.svc.cluster.local']);
-    expect(certificate.spec.usages).toContain('server auth');
+    expect(certificate.spec.usages).toEqual(['server auth', 'digital signature']);
+    expect(certificate.spec.privateKey).toEqual({ rotationPolicy: 'Always', algorithm: 'ECDSA', size: 256 });
     expect(certificate.spec.issuerRef).toEqual({ name: 'riskgate-ca', kind: 'Issuer', group: 'cert-manager.io' });
     expect((find(objects, 'Issuer', 'riskgate-ca') as Obj).spec.ca.secretName).toBe((find(objects, 'Certificate', 'riskgate-ca') as Obj).spec.secretName);
     const config = find(objects, 'ValidatingWebhookConfiguration') as Obj;
