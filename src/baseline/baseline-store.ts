@@ -1,11 +1,11 @@
-// The persisted metric baseline: last sighting of every edge, the warm-up start and reported shells, in an embedded store.
+// The persisted metric baseline: last sighting of every edge, the warm-up start and reported shells, in memory and in a JSON-lines file.
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as nedb from '@seald-io/nedb';
 import type { EdgeBaseline, ReportLedger } from '../engine/detect-metrics.js';
 import { DEFAULT_MAX_CLUSTERS, DEFAULT_MAX_EDGES_PER_CLUSTER } from '../engine/detect-metrics.js';
-import { clusterOfEdge, trimBaselineFile, trimThreshold } from './baseline-file-trim.js';
-import type { BaselineCaps } from './baseline-file-trim.js';
+import { clusterOfEdge, readBaselineFile } from './baseline-file-trim.js';
+import type { BaselineCaps, BaselineEntries } from './baseline-file-trim.js';
+import { BaselineLog } from './baseline-log.js';
 import { RiskgateError } from '../riskgate-error.js';
 import { lockSpool } from '../sinks/spool-lock.js';
 import { makeDirectoryTree } from '../files/directory-tree.js';
@@ -21,16 +21,11 @@ export interface BaselineStoreOptions {
   onError?: (error: unknown) => void;
   /** The caps the detectors enforce; start-up loads no more than these (the newest edges), whatever is on disk. */
   caps?: Partial<BaselineCaps>;
-  /** Told when start-up trimmed the file to the caps (warn) or set a corrupt file aside (error). */
+  /** Told when start-up left edges out to stay within the caps (warn) or set a corrupt file aside (error). */
   log?: { warn(fields: object, message: string): void; error(fields: object, message: string): void };
 }
 
-/** A document of the data file: `k` kind (e edge, s shell report, m meta), `t` a data time in ms. */
-interface Entry {
-  _id: string;
-  k: 'e' | 's' | 'm';
-  t: number;
-}
+type Kind = 'e' | 's' | 'm';
 
 /** Meta documents `m:learning:<cluster>`: when the cluster's first edge was learned (its warm-up start). */
 const LEARNING_PREFIX = 'm:learning:';
@@ -38,22 +33,35 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Shell report keys carry their window; a day of them is plenty to stop repeats. */
 const SHELL_RETENTION_MS = DAY_MS;
 const DATA_FILE = 'baseline.db';
+/** More unreadable lines than this share of the file: it is not a baseline (or is badly damaged) and is set aside. */
+const CORRUPT_SHARE = 0.1;
 
 function capsOf(options: BaselineStoreOptions): BaselineCaps {
   return { maxClusters: options.caps?.maxClusters ?? DEFAULT_MAX_CLUSTERS, maxEdgesPerCluster: options.caps?.maxEdgesPerCluster ?? DEFAULT_MAX_EDGES_PER_CLUSTER };
 }
 
-// nedb is CommonJS (module.exports = the class): at run time the ESM namespace's default is the class, while its
-// typings (an `export default` read as CommonJS) put the class one `.default` deeper.
-type DatastoreClass = typeof nedb.default.default;
-type Datastore = InstanceType<DatastoreClass>;
-const Datastore = nedb.default as unknown as DatastoreClass;
+/** What the file held within the caps, and whether it held only that (no superseded, unreadable or dropped lines). */
+interface ReadFile {
+  entries: BaselineEntries;
+  compact: boolean;
+}
+
+const NO_ENTRIES = (compact: boolean): ReadFile => ({ entries: { edges: new Map(), shells: new Map(), meta: new Map() }, compact });
+
+/** One line of the data file, in the format of @seald-io/nedb (which wrote it before): `{"_id","k","t"}`. */
+function line(id: string, k: Kind, t: number): string {
+  return JSON.stringify({ _id: id, k, t });
+}
 
 /**
- * The baseline lives in memory (the detectors read it synchronously) and is mirrored to a @seald-io/nedb data file:
- * an append-only log of JSON documents, rewritten on open and every `compactEveryMs`. To keep the log small a sighting
- * is written only when it moves an edge's time forward by `resolution` (window / 720: one hour for 30 days), so after a
- * restart an edge may look up to that much older than it was.
+ * The baseline lives in memory (the detectors read it synchronously) and is mirrored to an append-only file of JSON
+ * lines, read at start-up as a stream into maps bounded by the caps (the newest edges of the newest clusters: start-up
+ * time and memory do not depend on what the file grew to), rewritten from memory then and every `compactEveryMs`. To
+ * keep the file small a sighting is written only when it moves an edge's time forward by `resolution` (window / 720:
+ * one hour for 30 days), so after a restart an edge may look up to that much older than it was.
+ *
+ * Why not a database library: @seald-io/nedb kept a second copy of every document with its indexes and read its file
+ * whole, which made a 200,000-edge file cost 410 MiB and three seconds at start-up; the maps here are the only copy.
  */
 export class BaselineStore implements EdgeBaseline, ReportLedger {
   private readonly edges = new Map<string, number>();
@@ -63,12 +71,11 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
   private readonly edgeCounts = new Map<string, number>();
   private latestMs = 0;
   private lastPruneMs = 0;
-  private readonly pending = new Set<Promise<unknown>>();
   private readonly resolutionMs: number;
   private compaction: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly db: Datastore,
+    private readonly file: BaselineLog | undefined,
     private readonly options: BaselineStoreOptions,
     private readonly release: () => void,
   ) {
@@ -76,74 +83,81 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
   }
 
   static async open(options: BaselineStoreOptions): Promise<BaselineStore> {
-    let release = () => {};
-    let db: Datastore;
-    if (options.dir) {
-      try {
-        makeDirectoryTree(options.dir);
-      } catch (error) {
-        throw new RiskgateError('baseline-dir', `cannot create the baseline directory ${options.dir}: ${(error as Error).message}`);
-      }
-      release = lockSpool(options.dir);
-      const file = join(options.dir, DATA_FILE);
-      try {
-        await BaselineStore.bound(file, options);
-        db = await BaselineStore.load(file, options);
-      } catch (error) {
-        release();
-        throw error;
-      }
-    } else {
-      db = new Datastore({ inMemoryOnly: true });
-      await db.loadDatabaseAsync();
+    if (!options.dir) return new BaselineStore(undefined, options, () => {});
+    try {
+      makeDirectoryTree(options.dir);
+    } catch (error) {
+      throw new RiskgateError('baseline-dir', `cannot create the baseline directory ${options.dir}: ${(error as Error).message}`);
     }
-    const store = new BaselineStore(db, options, release);
-    await store.load();
-    if (options.dir) store.scheduleCompaction(options.compactEveryMs ?? 3600_000);
+    const release = lockSpool(options.dir);
+    const path = join(options.dir, DATA_FILE);
+    let read: ReadFile;
+    try {
+      read = await BaselineStore.read(path, options);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const store = new BaselineStore(new BaselineLog(path, (error) => options.onError?.(error)), options, release);
+    const pruned = store.take(read.entries);
+    // The file rewritten as loaded (within the caps, without superseded or pruned lines), unless it already is that.
+    if (!read.compact || pruned > 0) await store.compact();
+    store.scheduleCompaction(options.compactEveryMs ?? 3600_000);
     return store;
   }
 
-  /** A data file larger than the caps allow is streamed and cut to its newest edges before nedb reads it whole. */
-  private static async bound(file: string, options: BaselineStoreOptions): Promise<void> {
+  /** The file's entries within the caps; a file that is mostly not JSON lines is renamed aside (logged at ERROR) and the baseline starts empty. */
+  private static async read(file: string, options: BaselineStoreOptions): Promise<ReadFile> {
+    if (!existsSync(file)) return NO_ENTRIES(false);
     const caps = capsOf(options);
-    if (!existsSync(file) || statSync(file).size <= trimThreshold(caps)) return;
-    const bytes = statSync(file).size;
-    const result = await trimBaselineFile(file, caps);
-    options.log?.warn({ file, bytes, ...result, ...caps }, 'baseline over its caps: loaded the newest edges of the newest clusters, the rest is dropped');
-  }
-
-  /** nedb's load; a file it cannot read is renamed aside (logged at ERROR) and the baseline starts empty. */
-  private static async load(file: string, options: BaselineStoreOptions): Promise<Datastore> {
-    const db = new Datastore({ filename: file });
+    let read;
     try {
-      await db.loadDatabaseAsync();
-      return db;
+      read = await readBaselineFile(file, caps);
     } catch (error) {
+      throw new RiskgateError('baseline-unreadable', `cannot read the baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const { entries, result } = read;
+    if (result.unreadable > CORRUPT_SHARE * result.lines) {
       const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       try {
         renameSync(file, aside);
       } catch (renameError) {
-        throw new RiskgateError('baseline-corrupt', `cannot read the baseline ${file} (${(error as Error).message}) nor set it aside: ${(renameError as Error).message}`);
+        throw new RiskgateError('baseline-corrupt', `cannot read the baseline ${file} (${result.unreadable} of ${result.lines} lines are not JSON) nor set it aside: ${(renameError as Error).message}`);
       }
-      options.log?.error({ file, setAside: aside, reason: (error as Error).message }, 'baseline file unreadable: set aside, starting with an empty baseline (clusters warm up again)');
-      const fresh = new Datastore({ filename: file });
-      await fresh.loadDatabaseAsync();
-      return fresh;
+      const reason = `${result.unreadable} of ${result.lines} lines are not JSON`;
+      options.log?.error({ file, setAside: aside, reason }, 'baseline file unreadable: set aside, starting with an empty baseline (clusters warm up again)');
+      return NO_ENTRIES(false);
     }
+    if (result.dropped > 0) {
+      options.log?.warn({ file, bytes: statSync(file).size, ...result, ...caps }, 'baseline over its caps: loaded the newest edges of the newest clusters, the rest is dropped');
+    }
+    const kept = entries.edges.size + entries.shells.size + entries.meta.size;
+    return { entries, compact: result.lines === kept && result.unreadable === 0 && result.dropped === 0 };
   }
 
-  private async load(): Promise<void> {
-    for (const entry of await this.db.findAsync<Entry>({})) {
-      if (entry.k === 'e') {
-        const key = entry._id.slice(2);
-        this.edges.set(key, entry.t);
-        this.persistedEdges.set(key, entry.t);
-        this.countEdge(key, 1);
-        this.latestMs = Math.max(this.latestMs, entry.t);
-      } else if (entry.k === 's') this.shells.set(entry._id.slice(2), entry.t);
-      else if (entry._id.startsWith(LEARNING_PREFIX)) this.learningStart.set(entry._id.slice(LEARNING_PREFIX.length), entry.t);
+  /** Takes in what the file held; returns how many entries the window pruned from it. */
+  private take(entries: BaselineEntries): number {
+    for (const [id, t] of entries.edges) {
+      const key = id.slice(2);
+      this.edges.set(key, t);
+      this.persistedEdges.set(key, t);
+      this.countEdge(key, 1);
+      this.latestMs = Math.max(this.latestMs, t);
     }
-    this.prune();
+    for (const [id, t] of entries.shells) this.shells.set(id.slice(2), t);
+    for (const [id, t] of entries.meta) if (id.startsWith(LEARNING_PREFIX)) this.learningStart.set(id.slice(LEARNING_PREFIX.length), t);
+    return this.prune();
+  }
+
+  /** Every entry as the lines of a fresh file (a Map iterated while it changes yields the entries it then holds). */
+  private *lines(): Generator<string> {
+    for (const [key, t] of this.persistedEdges) yield line(`e:${key}`, 'e', t);
+    for (const [key, t] of this.shells) yield line(`s:${key}`, 's', t);
+    for (const [cluster, t] of this.learningStart) yield line(`${LEARNING_PREFIX}${cluster}`, 'm', t);
+  }
+
+  private async compact(): Promise<void> {
+    await this.file?.rewrite(() => this.lines());
   }
 
   private countEdge(key: string, delta: number): void {
@@ -155,7 +169,7 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
 
   /** Rewrites the data file without superseded lines every `everyMs` (an unref'd timer: it never keeps the process alive). */
   private scheduleCompaction(everyMs: number): void {
-    this.compaction = setInterval(() => this.track(this.db.compactDatafileAsync()), everyMs);
+    this.compaction = setInterval(() => void this.compact(), everyMs);
     this.compaction.unref();
   }
 
@@ -212,7 +226,7 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
   }
 
   /** Forgets edges last seen more than the window before the newest sighting (data time), and old shell reports. */
-  prune(): void {
+  prune(): number {
     this.lastPruneMs = this.latestMs;
     const edgeCutoff = this.latestMs - this.options.windowMs;
     const shellCutoff = this.latestMs - SHELL_RETENTION_MS;
@@ -226,31 +240,26 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
       }
     }
     for (const [key, t] of this.shells) if (t < shellCutoff) this.shells.delete(key), (removed += 1);
-    if (removed > 0) {
-      this.track(this.db.removeAsync({ $or: [{ k: 'e', t: { $lt: edgeCutoff } }, { k: 's', t: { $lt: shellCutoff } }] }, { multi: true }));
-    }
+    // The file keeps pruned entries until the next rewrite; a restart before it prunes them again on loading.
+    if (removed > 0 && removed > this.edges.size) void this.compact();
+    return removed;
   }
 
-  private write(id: string, k: Entry['k'], t: number): void {
-    this.track(this.db.updateAsync({ _id: id }, { _id: id, k, t }, { upsert: true }));
-  }
-
-  private track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error: unknown) => this.options.onError?.(error)).finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
+  private write(id: string, k: Kind, t: number): void {
+    this.file?.append(line(id, k, t));
   }
 
   /** Waits until every write so far is in the data file. */
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.file?.flush();
   }
 
   /** Flushes, rewrites the data file compactly and releases the directory. */
   async close(): Promise<void> {
     clearInterval(this.compaction);
-    await this.flush();
     try {
-      await this.db.compactDatafileAsync();
+      await this.flush();
+      await this.compact();
     } finally {
       this.release();
     }

@@ -106,6 +106,59 @@ describe('BaselineStore', () => {
     await reopened.close();
   });
 
+  test('the default caps bound a file of short keys too (16 clusters x 5,000 edges of 200,000, each line about 60 bytes)', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(JSON.stringify({ _id: `e:${JSON.stringify([`c${i % 16}`, `${i}`, 'd'])}`, k: 'e', t: T0 + i }));
+    writeFileSync(join(dir, 'baseline.db'), `${lines.join('\n')}\n`);
+    const warnings: object[] = [];
+    const store = await BaselineStore.open({ dir, windowMs: WINDOW, log: { warn: (fields) => void warnings.push(fields), error: () => {} } });
+    expect(store.size).toBe(80_000);
+    expect(store.lastSeen(JSON.stringify(['c15', '199999', 'd']))).toBe(T0 + 199_999);
+    expect(store.lastSeen(JSON.stringify(['c0', '0', 'd']))).toBeUndefined();
+    expect(warnings).toEqual([expect.objectContaining({ edgeLines: 200_000, edgesKept: 80_000, dropped: 120_000, maxClusters: 16, maxEdgesPerCluster: 5000 })]);
+    await store.close();
+    expect(readFileSync(join(dir, 'baseline.db'), 'utf8').trim().split('\n')).toHaveLength(80_000);
+  });
+
+  test('a file nedb wrote (index lines, superseded and deleted documents) reads as nedb read it; a few unreadable lines are skipped', async () => {
+    const doc = (id: string, t: number) => JSON.stringify({ _id: id, k: id[0], t });
+    writeFileSync(join(dir, 'baseline.db'), [
+      JSON.stringify({ $$indexCreated: { fieldName: 't', unique: false, sparse: false } }),
+      doc('e:["prod","a","b"]', T0),
+      doc('e:["prod","a","b"]', T0 + 3600_000),
+      doc('e:["prod","a","c"]', T0),
+      JSON.stringify({ $$deleted: true, _id: 'e:["prod","a","c"]' }),
+      doc('m:learning:prod', T0),
+      doc('s:shell-key', T0),
+      '{"_id": "e:[\\"prod\\",\\"x\\"', // cut short by a crash
+      ...Array.from({ length: 10 }, (_, i) => doc(`e:["prod","n${i}","d"]`, T0)),
+      '',
+    ].join('\n'));
+    const errors: object[] = [];
+    const store = await BaselineStore.open({ dir, windowMs: WINDOW, log: { warn: () => {}, error: (fields) => void errors.push(fields) } });
+    expect(store.lastSeen('["prod","a","b"]')).toBe(T0 + 3600_000);
+    expect(store.lastSeen('["prod","a","c"]')).toBeUndefined();
+    expect(store.learningSince('prod')).toBe(T0);
+    expect(store.reported('shell-key')).toBe(true);
+    expect(store.size).toBe(11);
+    expect(errors).toEqual([]);
+    await store.close();
+  });
+
+  test('a rewrite that fails (here its temporary file cannot be made) is reported; the appended lines stay, so a restart loses nothing', async () => {
+    const failures: unknown[] = [];
+    const store = await BaselineStore.open({ dir, windowMs: WINDOW, onError: (error) => void failures.push(error) });
+    store.observe('prod', '["prod","a","b"]', T0);
+    await store.flush();
+    mkdirSync(join(dir, 'baseline.db.tmp'));
+    await store.close();
+    expect(failures).toEqual([expect.objectContaining({ code: 'EISDIR' })]);
+    rmSync(join(dir, 'baseline.db.tmp'), { recursive: true });
+    const reopened = await BaselineStore.open({ dir, windowMs: WINDOW });
+    expect(reopened.lastSeen('["prod","a","b"]')).toBe(T0);
+    await reopened.close();
+  });
+
   test('a file of 200,000 edges (made-up clusters and one real one) loads only the newest within the caps, and says so', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 200_000; i++) {
