@@ -128,6 +128,37 @@ export class JsonValueCounter {
   }
 }
 
+/**
+ * The values budget of a JSON body as the receiver applies it. A JSON text of n bytes holds at most (n + 1) / 2 values
+ * (each takes a byte of its own and is parted from the next by one), so a body shorter than twice the limit cannot pass
+ * it: counting starts only once the body reaches that size, over the chunks held so far, then goes on with each chunk.
+ */
+export class JsonValueBudget {
+  private held: Uint8Array[] = [];
+  private bytes = 0;
+  private counter: JsonValueCounter | undefined;
+  private readonly uncounted: number;
+
+  constructor(private readonly budget: BudgetCounter) {
+    this.uncounted = 2 * budget.limits.values - 1;
+  }
+
+  /** The next chunk of the body: held while the body is too short to pass the limit, counted from then on. */
+  feed(chunk: Uint8Array): void {
+    if (!this.counter) {
+      this.bytes += chunk.length;
+      if (this.bytes <= this.uncounted) {
+        this.held.push(chunk);
+        return;
+      }
+      this.counter = new JsonValueCounter(this.budget);
+      for (const earlier of this.held) this.counter.feed(earlier);
+      this.held = [];
+    }
+    this.counter.feed(chunk);
+  }
+}
+
 /** Counts resources and data points of a parsed OTLP/JSON request (its values are already bounded). */
 export function countJsonShape(request: unknown, counter: BudgetCounter): void {
   for (const rm of arrayAt(request, 'resourceMetrics')) {

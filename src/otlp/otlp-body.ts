@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { RiskgateError } from '../riskgate-error.js';
-import { BudgetCounter, BudgetError, JsonValueCounter } from './decode-budget.js';
+import { BudgetCounter, BudgetError, JsonValueBudget } from './decode-budget.js';
 import type { DecodeLimits } from './decode-budget.js';
 
 /** A body that could not be read: the HTTP status to answer and why. */
@@ -36,7 +36,7 @@ export interface BoundedBody {
  */
 export function readBoundedBody(req: IncomingMessage, json: boolean, limits: Readonly<DecodeLimits>, timeoutMs: number): Promise<BoundedBody> {
   const counter = new BudgetCounter(limits);
-  const values = json ? new JsonValueCounter(counter) : undefined;
+  const values = json ? new JsonValueBudget(counter) : undefined;
   const inflate = decompressor(String(req.headers['content-encoding'] ?? '').trim().toLowerCase());
   const source = inflate ? req.pipe(inflate) : req;
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 // The OTLP decoding budget: what a body would decode into is counted before it is built, and the 20 KB bomb of issue 17 stops early.
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { BudgetCounter, BudgetError, DEFAULT_DECODE_LIMITS, JsonValueCounter } from '../../src/otlp/decode-budget.js';
+import { BudgetCounter, BudgetError, DEFAULT_DECODE_LIMITS, JsonValueBudget, JsonValueCounter } from '../../src/otlp/decode-budget.js';
 import { checkAnyValueBudget } from '../../src/otlp/protobuf-budget.js';
 import { pointsWithinBudget } from '../../src/otlp/otlp-app.js';
 import { encodeMetricsProtobuf } from '../../src/otlp/otlp-protobuf.js';
@@ -62,6 +62,39 @@ describe('JSON values are counted as the text streams in', () => {
     let fed = 0;
     expect(() => {
       for (; fed < bytes.length; fed += 64 * 1024) scanner.feed(bytes.subarray(fed, fed + 64 * 1024));
+    }).toThrow(BudgetError);
+    expect(fed).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe('the receiver counts only bodies long enough to pass the values limit', () => {
+  test('no JSON text of n bytes holds more than (n + 1) / 2 values, deep, wide or keyed', () => {
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        expect(jsonValues(text)).toBeLessThanOrEqual((Buffer.byteLength(text) + 1) / 2);
+      }),
+      { numRuns: 1000 },
+    );
+    for (const dense of ['[0,0,0,0]', '[[],[],[[]]]', '{"":0,"":{"":[]}}', '[""]']) expect(jsonValues(dense)).toBeLessThanOrEqual((dense.length + 1) / 2);
+    expect(jsonValues('[0,0,0,0]')).toBe(5);
+  });
+
+  test('a body under twice the limit is held uncounted; one chunk more and everything so far is counted', () => {
+    const c = counter({ values: 10 });
+    const budget = new JsonValueBudget(c);
+    budget.feed(Buffer.from('[0,0,0,0,0,'));
+    budget.feed(Buffer.from('0,0,0,'));
+    expect(c.totals.values).toBe(0);
+    expect(() => budget.feed(Buffer.from('0,0,0]'))).toThrow(BudgetError);
+    expect(c.totals.values).toBe(12);
+  });
+
+  test('the 20 KB bomb is still refused before its first 2 MB inflate', () => {
+    const budget = new JsonValueBudget(counter());
+    const bytes = Buffer.from(emptyResourcesJson(7_000_000));
+    let fed = 0;
+    expect(() => {
+      for (; fed < bytes.length; fed += 64 * 1024) budget.feed(bytes.subarray(fed, fed + 64 * 1024));
     }).toThrow(BudgetError);
     expect(fed).toBeLessThan(2 * 1024 * 1024);
   });
