@@ -1,9 +1,9 @@
 // Builds the webhook's request listener (express app + the review fast path) from its dependencies, apart from any server.
-import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import { FanOutSink } from '../outputs/risk-sink.js';
 import type { RiskSink } from '../outputs/risk-sink.js';

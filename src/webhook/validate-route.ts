@@ -1,9 +1,9 @@
 // POST /validate, /validate/enforce, /validate/observe: parse, review, append risk events to the sink, answer, notify observers.
-import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { ServerResponse } from 'node:http';
 import express from 'express';
 import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import type { RiskSink } from '../outputs/risk-sink.js';
 import type { Rule } from '../rules/rule.js';
