@@ -53,14 +53,18 @@ async function namespaceLabels(request: AuditRequest): Promise<Map<string, Recor
   return labels;
 }
 
-/** Lists and judges; the first refusal (RBAC, credentials, unreachable API server) rejects with a RiskgateError naming it. */
+/** Lists and judges; a refusal (RBAC, credentials, unreachable API server) rejects with a RiskgateError naming the first LIST refused, in list order. */
 export async function runAudit(request: AuditRequest): Promise<CheckReport> {
   const rules = requestRules(request.rules);
   const judge: AuditJudge = { cluster: request.cluster, policy: request.policy, rules };
   if (usesNamespaceLabels(request.policy)) judge.namespaceLabels = await namespaceLabels(request);
   const objects: CheckedObject[] = [];
   const namespaces = [...new Set(request.namespaces)];
-  await Promise.all(lists(auditTargets(rules), namespaces).map(({ target, namespace }) => judgeAll(request, target, namespace, judge, objects)));
+  const settled = await Promise.allSettled(lists(auditTargets(rules), namespaces).map(({ target, namespace }) => judgeAll(request, target, namespace, judge, objects)));
+  // The LISTs run side by side; when several are refused (bad credentials refuse them all), the first in list order is
+  // named, whichever the API server answered first.
+  const refused = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (refused) throw refused.reason;
   return auditReport(objects, {
     scope: { cluster: request.cluster, server: request.api.server, namespaces },
     policy: request.policy,
