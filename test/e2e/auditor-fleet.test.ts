@@ -167,7 +167,7 @@ test('filters and pages apply to the merged events: user=alice* finds every deni
 
 test('riskgate events --server through the one address lists every denial of both replicas', async () => {
   const result = await runCli(['events', '--server', `https://127.0.0.1:${auditorProxy.port}`, '--token-file', tokenFile, '--ca-file', pki.ca.cert, '--action', 'deny', '--output', 'json', '--limit', '10000'], plane.dir);
-  expect(result.stderr).toBe(`${denied.length} matching events from 2 of 2 replicas\n`);
+  expect(result.stderr).toBe(`${denied.length} matching ${denied.length === 1 ? 'event' : 'events'} from 2 of 2 replicas\n`);
   expect(result.code).toBe(0);
   const listed = JSON.parse(result.stdout) as Array<{ fields: { name: string } }>;
   expect(listed.map((e) => e.fields.name).sort()).toEqual(deniedNames());
@@ -245,7 +245,8 @@ test('a stopped peer is marked as not answering (hung: the deadline; gone: refus
   expect(gone.replicas.find((r) => r.name === peerName)).toEqual({ name: peerName, answered: false, error: 'ECONNREFUSED' });
   const cli = await runCli(['events', '--server', `https://127.0.0.1:${auditorProxy.port}`, '--token-file', tokenFile, '--ca-file', pki.ca.cert, '--action', 'deny'], plane.dir);
   expect(cli.code).toBe(1);
-  expect(cli.stderr).toContain(`${onZero} matching events from 1 of 2 replicas (incomplete)`);
+  // The count is what replica 0 happened to receive: one event reads "1 matching event".
+  expect(cli.stderr).toContain(`${onZero} matching ${onZero === 1 ? 'event' : 'events'} from 1 of 2 replicas (incomplete)`);
   expect(cli.stderr).toContain(`riskgate events: replica ${peerName} did not answer (ECONNREFUSED): its events are missing`);
   const warned = replicas[0]!.logLines().filter((l) => l['msg'] === 'auditor view: a peer replica did not answer; the view lacks its events');
   expect(warned.map((l) => l['reason'])).toEqual(expect.arrayContaining([`no answer within ${PEER_TIMEOUT_S} s`, 'ECONNREFUSED']));
