@@ -212,7 +212,8 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
     }
     if (atMs > this.latestMs) {
       this.latestMs = atMs;
-      if (atMs - this.lastPruneMs >= this.resolutionMs) this.prune();
+      // Once the file holds more pruned entries than live ones, it is rewritten rather than left for the hourly one.
+      if (atMs - this.lastPruneMs >= this.resolutionMs && this.prune() > this.edges.size) void this.compact();
     }
   }
 
@@ -241,7 +242,6 @@ export class BaselineStore implements EdgeBaseline, ReportLedger {
     }
     for (const [key, t] of this.shells) if (t < shellCutoff) this.shells.delete(key), (removed += 1);
     // The file keeps pruned entries until the next rewrite; a restart before it prunes them again on loading.
-    if (removed > 0 && removed > this.edges.size) void this.compact();
     return removed;
   }
 

@@ -153,24 +153,22 @@ async function startCoverageCheck(options: ServeOptions, logger: Logger, rules: 
  * so whenever a policy naming them is loaded.
  */
 async function startNamespaceWatch(options: ServeOptions, logger: Logger, store: PolicyStore): Promise<{ labelsOf: NamespaceLabels; stop(): Promise<void> } | undefined> {
-  const unused = (why: string) => (policy: Policy) => {
-    if (usesNamespaceLabels(policy)) logger.warn({ policy: policy.source }, `the policy names namespaceLabels exemptions but ${why}: they exempt nothing`);
-  };
-  if (options.watchNamespaces !== true) {
-    const warn = unused('serve runs without --watch-namespaces');
+  /** Says why at start-up and on each policy change that names such an exemption. */
+  const unwatched = (why: string) => {
+    const warn = (policy: Policy) => {
+      if (usesNamespaceLabels(policy)) logger.warn({ policy: policy.source }, `the policy names namespaceLabels exemptions but ${why}: they exempt nothing`);
+    };
     warn(store.current());
     store.onChange(warn);
     return undefined;
-  }
+  };
+  if (options.watchNamespaces !== true) return unwatched('serve runs without --watch-namespaces');
   const { clusterAccess } = await import('../cluster-audit/kube-credentials.js');
   let access;
   try {
     access = clusterAccess({});
   } catch (error) {
-    const warn = unused(`Namespaces cannot be watched (${(error as Error).message})`);
-    warn(store.current());
-    store.onChange(warn);
-    return undefined;
+    return unwatched(`Namespaces cannot be watched (${(error as Error).message})`);
   }
   const { NamespaceLabelWatch, watchNamespacesWhenNeeded } = await import('../cluster/namespace-label-watch.js');
   const watch = new NamespaceLabelWatch({ logger, config: access.config });

@@ -1,8 +1,8 @@
 // Runs `riskgate spl`: loads the policy, renders the chosen format from the rule data, prints it or writes it under --out.
-import { usesNamespaceLabels } from '../engine/namespace-labels.js';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { usesNamespaceLabels } from '../engine/namespace-labels.js';
 import { defaultPolicy } from '../engine/policy.js';
 import type { Policy } from '../engine/policy.js';
 import { readPolicyFile } from '../policy/policy-store.js';

@@ -1,5 +1,4 @@
 // The pure evaluator: runs the request rules of the catalog over one normalized request and returns the findings.
-import type { JsonObject } from '../request/json-value.js';
 import { isJsonObject } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import type { RequestRule, Rule } from '../rules/rule.js';
@@ -8,16 +7,7 @@ import { evaluateCondition, matchesRequest, resourceKey } from './match.js';
 import { resolvePath } from './field-path.js';
 import type { Finding, FindingFields, Subject } from './finding.js';
 import { fillTokens } from './finding.js';
-
-function labelsOf(object: JsonObject | null): Record<string, string> | undefined {
-  const metadata = object?.['metadata'];
-  if (!isJsonObject(metadata)) return undefined;
-  const labels = metadata['labels'];
-  if (!isJsonObject(labels)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
+import { objectLabels } from './object-labels.js';
 
 /**
  * The name shown for the object. request.name is empty on a CREATE with generateName: then the object's own name (the
@@ -74,9 +64,9 @@ export function ruleRowFields(rule: RequestRule, request: ResourceRequest, commo
 
 export function requestSubject(request: ResourceRequest): Subject {
   const subject: Subject = { namespace: request.namespace, username: request.user.username, groups: request.user.groups };
-  const labels = labelsOf(request.object);
+  const labels = objectLabels(request.object);
   if (labels) subject.labels = labels;
-  if (request.oldObject) subject.oldLabels = labelsOf(request.oldObject) ?? {};
+  if (request.oldObject) subject.oldLabels = objectLabels(request.oldObject) ?? {};
   if (request.namespaceLabels) subject.namespaceLabels = request.namespaceLabels;
   return subject;
 }

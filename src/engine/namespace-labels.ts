@@ -1,4 +1,5 @@
 // Where a front end finds a namespace's labels (serve: a watch; check: Namespace objects in its input; replay: Namespace writes in the log).
+import { objectLabels } from './object-labels.js';
 import type { Policy } from './policy.js';
 
 /** The labels of the namespace, or undefined when they are unknown (then no namespaceLabels exemption applies). */
@@ -15,11 +16,7 @@ export function namespaceObjectLabels(object: unknown): { name: string; labels: 
   if (typeof object !== 'object' || object === null) return undefined;
   const { kind, metadata } = object as { kind?: unknown; metadata?: unknown };
   if (kind !== 'Namespace' || typeof metadata !== 'object' || metadata === null) return undefined;
-  const { name, labels } = metadata as { name?: unknown; labels?: unknown };
+  const { name } = metadata as { name?: unknown };
   if (typeof name !== 'string' || name === '') return undefined;
-  const out: Record<string, string> = {};
-  if (typeof labels === 'object' && labels !== null) {
-    for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
-  }
-  return { name, labels: out };
+  return { name, labels: objectLabels(object) ?? {} };
 }
