@@ -4,7 +4,8 @@ import type { Decision } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
 import { matchesRequest } from '../engine/match.js';
-import { namespaceObjectLabels } from '../engine/namespace-labels.js';
+import { namespaceObjectLabels, withNamespaceLabels } from '../engine/namespace-labels.js';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import { actionAt } from '../engine/namespace-action.js';
 import { strongestAction } from '../engine/policy.js';
@@ -105,7 +106,7 @@ function retiredNotice(file: string, item: ManifestObject): InputError | undefin
  * exemptions judge a chart that ships its own Namespace as the cluster would once it is applied. A namespace the input
  * does not define has unknown labels: no such exemption applies to objects in it.
  */
-function namespaceLabelsOf(inputs: readonly ParsedInput[]): Map<string, Record<string, string>> {
+function namespaceLabelsOf(inputs: readonly ParsedInput[]): NamespaceLabels {
   const labels = new Map<string, Record<string, string>>();
   for (const input of inputs) {
     if ('error' in input) continue;
@@ -114,14 +115,13 @@ function namespaceLabelsOf(inputs: readonly ParsedInput[]): Map<string, Record<s
       if (namespace) labels.set(namespace.name, namespace.labels);
     }
   }
-  return labels;
+  return (name) => labels.get(name);
 }
 
-function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[], namespaces: ReadonlyMap<string, Record<string, string>>): CheckedObject {
+function checkObject(file: string, item: ManifestObject, context: CheckContext, rules: readonly RequestRule[], namespaceLabels: NamespaceLabels): CheckedObject {
   const origin = { file, line: item.line, column: item.column };
   const request: ResourceRequest = fromManifest(item.object, origin, { ...context.settings, namespace: context.settings.namespace ?? DEFAULT_CHECK_NAMESPACE });
-  const labels = namespaces.get(request.namespace);
-  if (labels) request.namespaceLabels = labels;
+  withNamespaceLabels(request, namespaceLabels);
   return judgeRequest(request, origin, String(item.object['apiVersion']), context.policy, rules, context.now);
 }
 

@@ -1,4 +1,6 @@
 // The audit's judgement (pure): each live object as a CREATE through the same engine and policy as the webhook, gathered into the report `check` writes.
+import { withNamespaceLabels } from '../engine/namespace-labels.js';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { AuditScope, CheckReport, CheckSettings, CheckedObject, LiveOrigin } from '../check/check-report.js';
 import { exitCodeOf, judgeRequest, summarize } from '../check/check-run.js';
 import type { Policy } from '../engine/policy.js';
@@ -13,7 +15,7 @@ export interface AuditJudge {
   policy: Policy;
   rules: readonly RequestRule[];
   /** Namespace labels listed before the audit, for namespaceLabels exemptions (absent: the policy names none). */
-  namespaceLabels?: ReadonlyMap<string, Record<string, string>>;
+  namespaceLabels?: NamespaceLabels;
 }
 
 function metadataOf(item: JsonObject): Record<string, unknown> {
@@ -24,8 +26,7 @@ function metadataOf(item: JsonObject): Record<string, unknown> {
 /** One LIST item, judged as if it were created now. */
 export function judgeLiveObject(item: JsonObject, target: LiveResource, judge: AuditJudge): CheckedObject {
   const request = fromLiveObject(item, target, AUDIT_USER);
-  const labels = judge.namespaceLabels?.get(request.namespace);
-  if (labels) request.namespaceLabels = labels;
+  withNamespaceLabels(request, judge.namespaceLabels);
   const metadata = metadataOf(item);
   const origin: LiveOrigin = {
     cluster: judge.cluster,

@@ -1,6 +1,7 @@
 // One audit of a cluster: a paged LIST of every resource the rules judge on CREATE (resources side by side), each page judged as it arrives.
 import type { CheckReport, CheckSettings, CheckedObject } from '../check/check-report.js';
 import { namespaceObjectLabels, usesNamespaceLabels } from '../engine/namespace-labels.js';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import type { LiveResource } from '../request/from-live-object.js';
 import { requestRules } from '../rules/catalog.js';
@@ -41,7 +42,7 @@ async function judgeAll(request: AuditRequest, target: LiveResource, namespace: 
 const NAMESPACES: LiveResource = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false };
 
 /** Every Namespace's labels, listed first when the policy has namespaceLabels exemptions (they need list on namespaces). */
-async function namespaceLabels(request: AuditRequest): Promise<Map<string, Record<string, string>>> {
+async function namespaceLabels(request: AuditRequest): Promise<NamespaceLabels> {
   const labels = new Map<string, Record<string, string>>();
   const scope = { credentials: request.credentials, ...(request.pageSize ? { pageSize: request.pageSize } : {}) };
   for await (const page of listPages(request.api, NAMESPACES, scope)) {
@@ -50,7 +51,7 @@ async function namespaceLabels(request: AuditRequest): Promise<Map<string, Recor
       if (namespace) labels.set(namespace.name, namespace.labels);
     }
   }
-  return labels;
+  return (name) => labels.get(name);
 }
 
 /** Lists and judges; a refusal (RBAC, credentials, unreachable API server) rejects with a RiskgateError naming the first LIST refused, in list order. */

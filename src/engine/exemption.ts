@@ -28,20 +28,23 @@ function serviceAccountMatch(username: string | undefined, patterns: string[]): 
   });
 }
 
+/** Every one of `keys` in `labels` with the wanted value. */
+function carries(labels: Record<string, string>, wanted: Record<string, string>, keys: readonly string[]): boolean {
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === wanted[k]);
+}
+
 function labelsMatch(subject: Subject, wanted: Record<string, string>): boolean {
   const keys = Object.keys(wanted);
   if (keys.length === 0 || !subject.labels) return false;
-  const carries = (labels: Record<string, string>) => keys.every((k) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === wanted[k]);
   // On UPDATE the old object must carry the label too, so adding the label in the same request cannot bypass the rule.
-  return carries(subject.labels) && (subject.oldLabels === undefined || carries(subject.oldLabels));
+  return carries(subject.labels, wanted, keys) && (subject.oldLabels === undefined || carries(subject.oldLabels, wanted, keys));
 }
 
 /** Every wanted label on the request's Namespace; never when the Namespace's labels are unknown. */
 function namespaceLabelsMatch(subject: Subject, wanted: Record<string, string>): boolean {
   const keys = Object.keys(wanted);
-  const labels = subject.namespaceLabels;
-  if (keys.length === 0 || labels === undefined) return false;
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === wanted[k]);
+  if (keys.length === 0 || subject.namespaceLabels === undefined) return false;
+  return carries(subject.namespaceLabels, wanted, keys);
 }
 
 const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}:${v}`).join(',');

@@ -2,6 +2,7 @@
 import type { JsonValue } from '../request/json-value.js';
 import { isJsonObject } from '../request/json-value.js';
 import { namespaceObjectLabels } from '../engine/namespace-labels.js';
+import type { NamespaceLabels } from '../engine/namespace-labels.js';
 
 /** Namespaces remembered at most; past it the one written longest ago is forgotten (its labels become unknown). */
 export const DEFAULT_MAX_NAMESPACES = 50_000;
@@ -20,9 +21,7 @@ export class NamespaceLabelMemory {
   constructor(readonly capacity = DEFAULT_MAX_NAMESPACES) {}
 
   /** The labels last seen for the namespace, or undefined when the log (so far) has not shown it. */
-  labelsOf(namespace: string): Record<string, string> | undefined {
-    return this.labels.get(namespace);
-  }
+  readonly labelsOf: NamespaceLabels = (namespace) => this.labels.get(namespace);
 
   /** A Namespace object known from elsewhere (`kubectl get namespaces -o json`). */
   remember(object: unknown): boolean {

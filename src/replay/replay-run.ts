@@ -3,6 +3,7 @@ import type { Decision } from '../engine/decide.js';
 import { decide } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Finding } from '../engine/finding.js';
+import { withNamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import { isActive } from '../engine/policy.js';
 import type { AdmissionTrace } from '../kubernetes/admission-trace.js';
@@ -135,8 +136,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     const judged = auditRequestOf(event, memory.recall(event));
     if (!judged) return;
     const { request, oldObjectSource } = judged;
-    const labels = options.namespaces?.labelsOf(request.namespace);
-    if (labels) request.namespaceLabels = labels;
+    withNamespaceLabels(request, options.namespaces?.labelsOf);
     const findings = evaluate(request, rules);
     counts.findings += findings.length;
     const admission = findings.length > 0 ? admissionTraceOf(event, ruleIds) : NO_TRACE;

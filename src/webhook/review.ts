@@ -2,6 +2,7 @@
 import { decide } from '../engine/decide.js';
 import type { Decision } from '../engine/decide.js';
 import { evaluate } from '../engine/evaluate.js';
+import { withNamespaceLabels } from '../engine/namespace-labels.js';
 import type { NamespaceLabels } from '../engine/namespace-labels.js';
 import type { Policy } from '../engine/policy.js';
 import type { AdmissionReviewResponse } from '../kubernetes/admission-review.js';
@@ -37,8 +38,7 @@ export interface ReviewResult {
 /** Throws a DecodeError (code + field) when the body is not an AdmissionReview riskgate can read. */
 export function reviewAdmission({ body, policy, rules, now, scope, namespaceLabels }: ReviewInput): ReviewResult {
   const { apiVersion, request } = fromAdmissionReview(body);
-  const labels = namespaceLabels && request.namespace !== '' ? namespaceLabels(request.namespace) : undefined;
-  if (labels) request.namespaceLabels = labels;
+  withNamespaceLabels(request, namespaceLabels);
   const effective = scopedPolicy(policy, scope);
   const decision = decide(evaluate(request, rules), effective, now);
   // Built once: the events go to the sinks and their ids into the audit annotations.
