@@ -12,14 +12,18 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The deny message's last sentence: every kind of exemption a cluster admin can grant, and where. */
+export function exemptionHint(ruleIds: string, policySource: string): string {
+  return (
+    `To be exempted, ask a cluster admin to add your namespace (or one of its labels), user, group, service account or ` +
+    `an object label to rules.<rule>.exemptions (${ruleIds}) in the riskgate policy (${policySource}).`
+  );
+}
+
 export function denyMessage(denials: Verdict[], policySource: string): string {
   const parts = denials.map(({ finding }) => `rule ${finding.rule.id} (${finding.rule.name}): ${finding.summary}; ${finding.rule.reason}`);
   const ids = denials.map((d) => d.finding.rule.id).join(', ');
-  return (
-    `riskgate denied this request: ${parts.join(' | ')}. ` +
-    `To be exempted, ask a cluster admin to add your namespace, user, group, service account or an object label to ` +
-    `rules.<rule>.exemptions (${ids}) in the riskgate policy (${policySource}).`
-  );
+  return `riskgate denied this request: ${parts.join(' | ')}. ${exemptionHint(ids, policySource)}`;
 }
 
 function warningOf({ finding }: Verdict): string {

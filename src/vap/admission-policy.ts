@@ -8,6 +8,7 @@ import { ruleCel } from '../cel/rule-cel.js';
 import { isLive } from '../engine/exemption.js';
 import { rfc3339 } from '../engine/exemption-text.js';
 import type { ExemptionBlock, Policy } from '../engine/policy.js';
+import { exemptionHint } from '../outputs/admission-response.js';
 import type { RequestRule } from '../rules/rule.js';
 import { summaryCel, warningCel } from './summary-cel.js';
 
@@ -71,7 +72,7 @@ function matchConditions(namespaceTerm: Cel, exempt: Cel, found: Cel): Json[] {
 
 function messages(rule: RequestRule, action: VapAction, policySource: string): { message: string; messageExpression?: string; variables: Json[] } {
   const summary = summaryCel(rule);
-  const tail = `; ${rule.reason}. To be exempted, ask a cluster admin to add your namespace, user, group, service account or an object label to rules.<rule>.exemptions (${rule.id}) in the riskgate policy (${policySource}).`;
+  const tail = `; ${rule.reason}. ${exemptionHint(rule.id, policySource)}`;
   const head = `riskgate denied this request: rule ${rule.id} (${rule.name}): `;
   const message = action === 'deny' ? `${head}${rule.summary}${tail}` : `riskgate ${rule.id}: ${rule.summary}`;
   if (!summary) return { message, variables: [] };
