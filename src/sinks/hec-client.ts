@@ -1,6 +1,7 @@
 // The HTTP(S) side of HEC: POSTs with the Splunk token and request channel, a hard timeout, TLS verified (optionally against a CA file).
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { HecEndpoint } from './hec-endpoint.js';
 import { ackResult, eventResult, type HecFailure, type HecResult } from './hec-response.js';
 
@@ -31,6 +32,14 @@ function networkFailure(error: NodeJS.ErrnoException): HecFailure {
   return { ok: false, reason, detail: `${code || 'error'}: ${error.message}`.slice(0, 200) };
 }
 
+/**
+ * What a HEC connection trusts: node's bundled CAs plus the PEM of --hec-ca-file (node's `ca` option alone would
+ * replace the bundled ones, so a Splunk Cloud certificate would no longer verify once a private CA was given).
+ */
+export function trustedCas(extraPem: string): string[] {
+  return [...tls.rootCertificates, extraPem];
+}
+
 export class HecClient {
   private readonly agent: http.Agent;
   private readonly inFlight = new Set<http.ClientRequest>();
@@ -38,7 +47,7 @@ export class HecClient {
   constructor(private readonly options: HecClientOptions) {
     const secure = options.endpoint.event.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: 2 };
-    this.agent = secure ? new https.Agent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }) : new http.Agent(agentOptions);
+    this.agent = secure ? new https.Agent({ ...agentOptions, ...(options.ca ? { ca: trustedCas(options.ca) } : {}) }) : new http.Agent(agentOptions);
   }
 
   async sendEvents(body: string): Promise<HecResult> {

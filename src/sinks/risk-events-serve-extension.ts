@@ -59,7 +59,7 @@ export const riskEventsServeExtension: ServeExtension = {
       .option('--hec-source <source>', 'HEC source field', 'riskgate')
       .option('--hec-ack', 'wait for indexer acknowledgement before a batch counts as delivered')
       .option('--hec-insecure', 'accept an http:// --hec-url: the token and risk events then cross the network unencrypted (refused without it)')
-      .option('--hec-ca-file <file>', 'CA certificate (PEM) to verify the HEC server with, besides the system CAs')
+      .option('--hec-ca-file <file>', "CA certificate (PEM) that signed the HEC server's certificate, trusted besides node's bundled CAs")
       .option('--spool-max-mb <mib>', 'cap on undelivered events in the spool; at it new events are refused (counted and logged), see --spool-when-full', megabytes, 256)
       .addOption(new Option('--spool-when-full <what>', 'at the spool cap: refuse new events and keep the undelivered ones, or drop-oldest').choices(['refuse', 'drop-oldest']).default('refuse'))
       .option('--archive-max-mb <mib>', 'cap on the delivered archive that riskgate events and the auditor view read; past it the oldest segment is removed (logged)', megabytes, 64)

@@ -1,5 +1,7 @@
 // The HEC sink against a loopback HEC server: format, batching, ack, outages and recovery, restarts, malformed and stalled answers, TLS.
+import { rootCertificates } from 'node:tls';
 import { createCa, createServingCert } from '../../src/tls/certificates.js';
+import { trustedCas } from '../../src/sinks/hec-client.js';
 import { HecSink, type HecSinkOptions } from '../../src/sinks/hec-sink.js';
 import type { RiskEvent } from '../../src/outputs/risk-event.js';
 import { HecTestServer, type HecTestServerOptions } from './hec-test-server.js';
@@ -160,6 +162,20 @@ describe('HecSink', () => {
       const hec = sink(fastOptions(server.url, tmp.dir, { ca: ca.cert }));
       hec.write(sampleEvents(4));
       await server.waitFor(() => server.indexed.length === 4, 20_000, 'delivery over TLS');
+    });
+
+    test('--hec-ca-file adds its CA to the bundled ones (a public Splunk certificate still verifies) and trusts nothing else', async () => {
+      const trusted = trustedCas(ca.cert);
+      expect(trusted).toEqual([...rootCertificates, ca.cert]);
+      expect(rootCertificates.length).toBeGreaterThan(100);
+      // Another private CA given: the server signed by this one is refused, verification stays on.
+      const other = createCa({ commonName: 'another-ca', now, days: 1 });
+      await startServer({ tls: serving });
+      const observer = new RecordingObserver();
+      const hec = sink(fastOptions(server.url, tmp.dir, { ca: other.cert, observer, closeDrainMs: 0 }));
+      hec.write(sampleEvents(1));
+      await waitUntil(() => observer.failures.length > 0, 'a failed attempt');
+      expect(observer.failures[0]?.reason).toBe('tls');
     });
 
     test('refuses a server whose CA it does not trust (verification is on by default)', async () => {
