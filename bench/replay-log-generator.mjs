@@ -89,7 +89,17 @@ export async function generateAuditLog(path, bytes) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [file, mb] = process.argv.slice(2);
-  const count = await generateAuditLog(file, Number(mb) * 1024 * 1024);
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log('Usage: node bench/replay-log-generator.mjs OUT_FILE SIZE_MB\n  writes about SIZE_MB MiB of audit events (JSON lines) to OUT_FILE from the real v1.32 events in test/fixtures');
+    process.exit(0);
+  }
+  const [file, mb] = args;
+  const size = Number(mb);
+  if (args.length !== 2 || !file || !Number.isFinite(size) || size <= 0) {
+    console.error('replay-log-generator: expected OUT_FILE SIZE_MB (a positive number of MiB); --help for usage');
+    process.exit(2);
+  }
+  const count = await generateAuditLog(file, size * 1024 * 1024);
   console.log(`${file}: ${count} events`);
 }
