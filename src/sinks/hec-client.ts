@@ -47,9 +47,13 @@ export class HecClient {
   constructor(private readonly options: HecClientOptions) {
     const secure = options.endpoint.event.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: 2 };
+    if (!secure) {
+      this.agent = new http.Agent(agentOptions);
+      return;
+    }
     // With a CA file, one TLS context for every connection: a `ca` option would parse the bundled CAs at each connect.
     const trust = options.ca ? { secureContext: tls.createSecureContext({ ca: trustedCas(options.ca) }) } : {};
-    this.agent = secure ? new https.Agent({ ...agentOptions, ...trust }) : new http.Agent(agentOptions);
+    this.agent = new https.Agent({ ...agentOptions, ...trust });
   }
 
   async sendEvents(body: string): Promise<HecResult> {
