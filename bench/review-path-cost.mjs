@@ -3,7 +3,10 @@
 // (createApp with the log sink on a sonic-boom to /dev/null, the local event store, the review metrics) and node:http's
 // own IncomingMessage and ServerResponse over an in-memory socket; the builds take turns in short batches of the same
 // body mix, so a change in the shared machine's load hits them alike; the medians of µs per review are printed.
-// Usage: node bench/review-path-cost.mjs [--seconds 6] [--batch 500] [--mix ordinary|findings] NAME=DIST...
+// In the real server a review starts with caches other work has filled (TLS, the HTTP parser, the kernel, the client on
+// the other core), while a tight loop finds its code and data hot: --evict MIB reads through MIB MiB of memory before
+// each review and times each review alone (wall time: one thread, no I/O), which brings the gap nearer the one in situ.
+// Usage: node bench/review-path-cost.mjs [--seconds 6] [--batch 500] [--mix ordinary|findings] [--evict MIB] NAME=DIST...
 //        (DIST: a dist directory, e.g. dist or bench/out/base/dist made with tsc -p tsconfig.build.json --outDir;
 //        `floor` for the listener of webhook-floor-server.mjs)
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,8 +25,14 @@ const { values: flags, positionals } = parseArgs({
     seconds: { type: 'string', default: '6' },
     batch: { type: 'string', default: '500' },
     mix: { type: 'string', default: 'ordinary' },
+    evict: { type: 'string', default: '0' },
   },
 });
+const evictMib = Number(flags.evict);
+if (!Number.isFinite(evictMib) || evictMib < 0) {
+  console.error(`--evict ${flags.evict}: expected a size in MiB (0 for none)`);
+  process.exit(2);
+}
 const builds = (positionals.length > 0 ? positionals : ['dist=dist']).map((text) => {
   const [name, dist] = text.split('=');
   if (!name || !dist) throw new Error(`${text}: expected NAME=DIST`);
@@ -124,15 +133,26 @@ function review(app, text) {
   });
 }
 
+/** --evict: one load per 64-byte cache line of this many bytes, enough to push the last review out of the caches. */
+const evictee = new Float64Array((evictMib * 1024 * 1024) / 8);
+let evictSum = 0;
+function evictCaches() {
+  for (let i = 0; i < evictee.length; i += 8) evictSum += evictee[i];
+}
+
+/** CPU per review of a batch; with --evict, the wall time of each review alone (the eviction before it left out). */
 async function batch(build, size) {
   const before = process.cpuUsage();
+  let evictedNs = 0n;
   for (let i = 0; i < size; i++) {
+    const start = evictee.length > 0 ? (evictCaches(), process.hrtime.bigint()) : 0n;
     const status = await review(build.app, mix[(build.reviews + i) % mix.length].text);
     if (status !== 200) throw new Error(`${build.name}: HTTP ${status}`);
+    if (evictee.length > 0) evictedNs += process.hrtime.bigint() - start;
   }
   const used = process.cpuUsage(before);
   build.reviews += size;
-  build.samples.push((used.user + used.system) / size);
+  build.samples.push(evictee.length > 0 ? Number(evictedNs) / 1000 / size : (used.user + used.system) / size);
 }
 
 const wired = [];
@@ -145,7 +165,7 @@ for (let turn = 0; performance.now() < until; turn++) {
   for (let i = 0; i < wired.length; i++) await batch(wired[(turn + i) % wired.length], size);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`review path CPU, ${flags.mix} mix, batches of ${size}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`review path CPU, ${flags.mix} mix, batches of ${size}${evictee.length > 0 ? `, ${evictMib} MiB read before each review, each review timed alone` : ''}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const first = median(wired[0].samples);
 for (const build of wired) {
   const m = median(build.samples);
