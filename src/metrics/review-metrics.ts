@@ -47,6 +47,33 @@ class ReviewTallies {
   }
 }
 
+/** Durations held per scope before they go into the histogram: 8 KiB each; a full buffer goes in at once. */
+const PENDING_DURATIONS = 1024;
+
+/**
+ * One scope's review durations (seconds) not yet in the histogram: a review stores a number, and the histogram's own
+ * observe (label checks, label hash, bucket search) runs at the scrape, for all of them in a row.
+ */
+class PendingDurations {
+  private readonly seconds = new Float64Array(PENDING_DURATIONS);
+  private count = 0;
+
+  constructor(
+    readonly labels: { scope: string },
+    private readonly histogram: Histogram<'scope'>,
+  ) {}
+
+  add(seconds: number): void {
+    this.seconds[this.count++] = seconds;
+    if (this.count === PENDING_DURATIONS) this.flush();
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.count; i++) this.histogram.observe(this.labels, this.seconds[i]!);
+    this.count = 0;
+  }
+}
+
 export function reviewMetrics(registry: Registry): ReviewMetrics {
   const tallies = new ReviewTallies();
   new Counter({
@@ -69,14 +96,18 @@ export function reviewMetrics(registry: Registry): ReviewMetrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const latency = new Histogram({
+  const pending = new Map<string, PendingDurations>();
+  const latency: Histogram<'scope'> = new Histogram({
     name: 'riskgate_review_duration_seconds',
     help: 'Time from the request reaching riskgate to its answer, per webhook scope (all, enforce, observe).',
     labelNames: ['scope'] as const,
     buckets: REVIEW_LATENCY_BUCKETS,
     registers: [registry],
+    // Observed on the review path into a buffer; moved into the histogram at each scrape.
+    collect() {
+      for (const durations of pending.values()) durations.flush();
+    },
   });
-  const scopeLabels = new Map<string, { scope: string }>();
   return {
     onReview(result, durationMs) {
       const outcome = result.decision.allowed ? 'allowed' : 'denied';
@@ -84,9 +115,9 @@ export function reviewMetrics(registry: Registry): ReviewMetrics {
       for (const v of verdicts) tallies.add(result.scope, outcome, v.finding.rule.id, v.action);
       for (const e of exempted) tallies.add(result.scope, outcome, e.finding.rule.id, 'exempt');
       if (verdicts.length === 0 && exempted.length === 0) tallies.add(result.scope, outcome, 'none', 'none');
-      let labels = scopeLabels.get(result.scope);
-      if (!labels) scopeLabels.set(result.scope, (labels = { scope: result.scope }));
-      latency.observe(labels, durationMs / 1000);
+      let durations = pending.get(result.scope);
+      if (!durations) pending.set(result.scope, (durations = new PendingDurations({ scope: result.scope }, latency)));
+      durations.add(durationMs / 1000);
     },
     onRejected(rejection) {
       rejected.inc({ code: rejection.code });

@@ -122,3 +122,27 @@ describe('riskgate /metrics', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('riskgate_review_duration_seconds between scrapes', () => {
+  test('every review is in the histogram at the next scrape, however many came between two scrapes', async () => {
+    const { registry, reviews } = riskgateMetrics({ processMetrics: false });
+    const clusterIp = review('002');
+    const observe = (count: number, durationMs: number, scope: 'all' | 'enforce') => {
+      for (let i = 0; i < count; i++) reviews.onReview({ ...clusterIp, scope }, durationMs);
+    };
+    observe(2500, 0.2, 'all'); // more than one buffer's worth before the first scrape
+    observe(3, 7, 'enforce');
+    let scraped = parseExposition(await registry.metrics());
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_count', { scope: 'all' })).toBe(2500);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_bucket', { scope: 'all', le: '0.00025' })).toBe(2500);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_sum', { scope: 'all' })).toBeCloseTo(0.5, 6);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_count', { scope: 'enforce' })).toBe(3);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_bucket', { scope: 'enforce', le: '0.005' })).toBe(0);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_bucket', { scope: 'enforce', le: '0.0075' })).toBe(3);
+    observe(1, 30, 'all');
+    scraped = parseExposition(await registry.metrics());
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_count', { scope: 'all' })).toBe(2501);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_bucket', { scope: 'all', le: '0.025' })).toBe(2500);
+    expect(valueOf(scraped, 'riskgate_review_duration_seconds_bucket', { scope: 'all', le: '0.05' })).toBe(2501);
+  });
+});
