@@ -34,6 +34,8 @@ export class ReviewConnection {
 
   send(request) {
     if (this.waiting) throw new Error('one request at a time per connection');
+    // Closed while idle (e.g. by the server's idle-connection sweep): its 'close' came with nothing to reject.
+    if (this.socket.destroyed) return Promise.reject(new Error('connection closed by the server while idle'));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(request);
