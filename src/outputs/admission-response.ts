@@ -68,6 +68,7 @@ export function admissionResponse(
   riskEvents: readonly RiskEvent[],
 ): AdmissionReviewResponse {
   const response: AdmissionResponse = { uid, allowed: decision.allowed };
+  if (decision.verdicts.length === 0 && decision.exempted.length === 0) return { apiVersion, kind: 'AdmissionReview', response };
   const denials = verdictsWith(decision, 'deny');
   if (denials.length > 0) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(denials, policySource) };
   const warnings = verdictsWith(decision, 'warn').map(warningOf);

@@ -65,22 +65,22 @@ function plainJsonReader(limitBytes: number): BodyParser {
     const chunks: Buffer[] = [];
     let seen = 0;
     let settled = false;
+    // Settled once; the listeners stay (a late chunk or error after the answer is dropped here, not thrown).
     const settle = (error?: unknown) => {
       if (settled) return;
       settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
+      chunks.length = 0;
       next(error);
     };
     const onData = (chunk: Buffer) => {
+      if (settled) return;
       seen += chunk.length;
       if (seen <= limitBytes) return void chunks.push(chunk);
       res.setHeader('Connection', 'close');
       settle(tooLarge(limitBytes));
     };
     const onEnd = () => {
+      if (settled) return;
       recordBytes(res, seen);
       if (seen === 0) return settle();
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, seen);

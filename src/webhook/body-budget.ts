@@ -100,7 +100,7 @@ export function withBodyBudget(listener: RequestListener, budget: BodyBudget, on
       req.socket.destroy();
     };
     const holding: Holding = { peer, bytes: 0, cut };
-    res.once('close', () => budget.release(holding));
+    res.on('close', () => budget.release(holding)); // a response closes once
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > 0) {
       if (budget.fits(declared) && !budget.reserve(holding, declared)) {

@@ -68,7 +68,7 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits, 
     const raw = rawSocketOf(socket);
     idleSince.delete(raw);
     unused.delete(raw);
-    res.once('finish', () => idleSince.set(raw, performance.now()));
+    res.on('finish', () => idleSince.set(raw, performance.now())); // a response finishes once
   });
   const sweep = setInterval(() => {
     const now = performance.now();
