@@ -18,31 +18,34 @@ export interface Holding {
   cut(): void;
 }
 
+/** One peer's holdings and the bytes they hold together. */
+interface PeerHoldings {
+  bytes: number;
+  readonly holdings: Set<Holding>;
+}
+
 /**
  * Counts the bytes held per peer. A reservation past the peer's limit is refused; past the total, the peer holding the
  * most (more than the asking peer would) loses its largest request (cut) until there is room, else it is refused.
  */
 export class BodyBudget {
   private total = 0;
-  private readonly byPeer = new Map<string, Set<Holding>>();
+  private readonly byPeer = new Map<string, PeerHoldings>();
   constructor(private readonly limits: BodyBudgetLimits) {}
 
   private held(peer: string): number {
-    let sum = 0;
-    for (const h of this.byPeer.get(peer) ?? []) sum += h.bytes;
-    return sum;
+    return this.byPeer.get(peer)?.bytes ?? 0;
   }
 
   /** The largest holding of the heaviest peer other than `peer`, if that peer holds more than `than`. */
   private victim(peer: string, than: number): Holding | undefined {
-    let heaviest: string | undefined;
+    let heaviest: PeerHoldings | undefined;
     let most = than;
-    for (const other of this.byPeer.keys()) {
-      const bytes = other === peer ? 0 : this.held(other);
-      if (bytes > most) [heaviest, most] = [other, bytes];
+    for (const [other, held] of this.byPeer) {
+      if (other !== peer && held.bytes > most) [heaviest, most] = [held, held.bytes];
     }
     if (heaviest === undefined) return undefined;
-    return [...(this.byPeer.get(heaviest) ?? [])].reduce<Holding | undefined>((a, b) => (a && a.bytes >= b.bytes ? a : b), undefined);
+    return [...heaviest.holdings].reduce<Holding | undefined>((a, b) => (a && a.bytes >= b.bytes ? a : b), undefined);
   }
 
   reserve(holding: Holding, bytes: number): boolean {
@@ -54,20 +57,22 @@ export class BodyBudget {
       this.release(victim);
       victim.cut();
     }
+    let peer = this.byPeer.get(holding.peer);
+    if (!peer) this.byPeer.set(holding.peer, (peer = { bytes: 0, holdings: new Set() }));
     this.total += bytes;
+    peer.bytes += bytes;
     holding.bytes += bytes;
-    const set = this.byPeer.get(holding.peer) ?? new Set<Holding>();
-    set.add(holding);
-    this.byPeer.set(holding.peer, set);
+    peer.holdings.add(holding);
     return true;
   }
 
   release(holding: Holding): void {
-    const set = this.byPeer.get(holding.peer);
-    if (!set?.delete(holding)) return;
+    const peer = this.byPeer.get(holding.peer);
+    if (!peer?.holdings.delete(holding)) return;
     this.total -= holding.bytes;
+    peer.bytes -= holding.bytes;
     holding.bytes = 0;
-    if (set.size === 0) this.byPeer.delete(holding.peer);
+    if (peer.holdings.size === 0) this.byPeer.delete(holding.peer);
   }
 
   get inFlight(): number {
@@ -77,6 +82,28 @@ export class BodyBudget {
   /** Whether a body this size could ever fit (a larger one is left to the body limit's 413). */
   fits(bytes: number): boolean {
     return bytes <= this.limits.maxBytesPerPeer && bytes <= this.limits.maxBytes;
+  }
+}
+
+/** The holding of a response's request, on the response. */
+const HOLDING = Symbol('riskgate.bodyHolding');
+type Holder = { [HOLDING]?: Holding };
+
+/** A request's share: cut, it reports the refusal and loses its connection (a request is not half-read and answered). */
+class RequestHolding implements Holding {
+  readonly peer: string;
+  bytes = 0;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly onRefused: (peer: string) => void,
+  ) {
+    this.peer = req.socket.remoteAddress ?? '';
+  }
+
+  cut(): void {
+    this.onRefused(this.peer);
+    this.req.socket.destroy();
   }
 }
 
@@ -93,23 +120,24 @@ function busy(req: IncomingMessage, res: ServerResponse): void {
  * fit. A request cut for a lighter peer loses its connection. Released when the answer is done or the connection drops.
  */
 export function withBodyBudget(listener: RequestListener, budget: BodyBudget, onRefused: (peer: string) => void): RequestListener {
+  // One close listener for every response: it releases what the response's request holds.
+  const release = function (this: ServerResponse): void {
+    const holding = (this as ServerResponse & Holder)[HOLDING];
+    if (holding) budget.release(holding);
+  };
   return (req, res) => {
-    const peer = req.socket.remoteAddress ?? '';
-    const cut = () => {
-      onRefused(peer);
-      req.socket.destroy();
-    };
-    const holding: Holding = { peer, bytes: 0, cut };
-    res.on('close', () => budget.release(holding)); // a response closes once
+    const holding = new RequestHolding(req, onRefused);
+    (res as ServerResponse & Holder)[HOLDING] = holding;
+    res.on('close', release);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > 0) {
       if (budget.fits(declared) && !budget.reserve(holding, declared)) {
-        onRefused(peer);
+        onRefused(holding.peer);
         return busy(req, res);
       }
     } else if (req.headers['transfer-encoding'] !== undefined) {
       req.on('data', (chunk: Buffer) => {
-        if (!budget.reserve(holding, chunk.length) && !req.socket.destroyed) cut();
+        if (!budget.reserve(holding, chunk.length) && !req.socket.destroyed) holding.cut();
       });
     }
     listener(req, res);

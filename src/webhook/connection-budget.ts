@@ -1,4 +1,5 @@
 // The admission port's connection budget: a cap on open connections in all and per peer address, and idle keep-alive connections closed early while the port is crowded.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ClientRefusal } from './client-auth.js';
@@ -20,7 +21,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 102
 /** How often the crowded port looks for idle connections to close. */
 const SWEEP_MS = 1_000;
 
-/** Open connections per peer address, and when each connection last finished an answer. */
+/** Open connections per peer address. */
 class PeerCounts {
   private readonly byPeer = new Map<string, number>();
   add(peer: string): number {
@@ -35,6 +36,23 @@ class PeerCounts {
   }
 }
 
+/** One open connection: whether it sent a request yet, and since when it has been idle (undefined: answering one). */
+interface Connection {
+  readonly socket: Socket;
+  used: boolean;
+  idleSince: number | undefined;
+}
+
+/** The connection a TCP socket (and each response on it) belongs to: a property, so a request costs no map lookup. */
+const CONNECTION = Symbol('riskgate.connection');
+type Tracked = { [CONNECTION]?: Connection };
+
+/** A response's 'finish' listener, the same function for all: its connection is idle from now. */
+function markIdle(this: ServerResponse): void {
+  const connection = (this as ServerResponse & Tracked)[CONNECTION];
+  if (connection) connection.idleSince = performance.now();
+}
+
 /**
  * Applies the limits to the server's TCP connections. A connection over a cap is destroyed before its TLS handshake
  * (refused and reported); one that sends no request within `firstRequestMs` is closed; while `crowdedAt` connections
@@ -43,38 +61,38 @@ class PeerCounts {
  */
 export function applyConnectionLimits(server: Server, limits: ConnectionLimits, onRefused: (refusal: ClientRefusal) => void): () => void {
   const peers = new PeerCounts();
-  const idleSince = new Map<Socket, number>();
-  const unused = new Set<Socket>();
-  let open = 0;
+  const connections = new Set<Connection>();
   server.on('connection', (socket: Socket) => {
     const peer = socket.remoteAddress ?? '';
+    const open = connections.size;
     if (open >= limits.maxConnections) return refuse(socket, onRefused, { reason: 'too_many_connections', peer, detail: `${open} open` });
     if (peers.add(peer) > limits.maxConnectionsPerPeer) {
       peers.remove(peer);
       return refuse(socket, onRefused, { reason: 'peer_connection_limit', peer, detail: `${limits.maxConnectionsPerPeer} open from this address` });
     }
-    open += 1;
-    idleSince.set(socket, performance.now());
-    unused.add(socket);
+    const connection: Connection = { socket, used: false, idleSince: performance.now() };
+    (socket as Socket & Tracked)[CONNECTION] = connection;
+    connections.add(connection);
     socket.once('close', () => {
-      open -= 1;
       peers.remove(peer);
-      idleSince.delete(socket);
-      unused.delete(socket);
+      connections.delete(connection);
     });
   });
-  server.on('request', (req, res) => {
-    const socket = req.socket as Socket;
-    const raw = rawSocketOf(socket);
-    idleSince.delete(raw);
-    unused.delete(raw);
-    res.on('finish', () => idleSince.set(raw, performance.now())); // a response finishes once
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const connection = (rawSocketOf(req.socket) as Socket & Tracked)[CONNECTION];
+    if (!connection) return;
+    connection.used = true;
+    connection.idleSince = undefined;
+    (res as ServerResponse & Tracked)[CONNECTION] = connection;
+    res.on('finish', markIdle);
   });
   const sweep = setInterval(() => {
     const now = performance.now();
-    for (const socket of unused) if ((idleSince.get(socket) ?? now) < now - limits.firstRequestMs) socket.destroy();
-    if (open < limits.crowdedAt) return;
-    for (const [socket, since] of idleSince) if (since < now - limits.idleUnderPressureMs) socket.destroy();
+    const crowded = connections.size >= limits.crowdedAt;
+    for (const { socket, used, idleSince } of connections) {
+      if (idleSince === undefined) continue;
+      if ((!used && idleSince < now - limits.firstRequestMs) || (crowded && idleSince < now - limits.idleUnderPressureMs)) socket.destroy();
+    }
   }, SWEEP_MS);
   sweep.unref();
   return () => clearInterval(sweep);
