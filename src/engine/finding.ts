@@ -30,11 +30,41 @@ export interface Finding {
   request?: ResourceRequest;
 }
 
+/** A template cut at its `$field$` tokens: texts[0], fields[0], texts[1]… (texts has one more entry than fields). */
+interface TokenTemplate {
+  texts: string[];
+  fields: string[];
+}
+
+const TOKEN = /\$([A-Za-z0-9_.]+)\$/g;
+
+/** Templates are the rules' own summary and message texts: a handful, each cut once (bounded all the same). */
+const templates = new Map<string, TokenTemplate>();
+const MAX_TEMPLATES = 1024;
+
+function templateOf(text: string): TokenTemplate {
+  let template = templates.get(text);
+  if (template) return template;
+  template = { texts: [], fields: [] };
+  let at = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    template.texts.push(text.slice(at, match.index));
+    template.fields.push(match[1]!);
+    at = match.index + match[0].length;
+  }
+  template.texts.push(text.slice(at));
+  if (templates.size < MAX_TEMPLATES) templates.set(text, template);
+  return template;
+}
+
 /** Fills `$field$` tokens from the fields; multivalue fields are joined with ", ", missing fields become "unknown". */
-export function fillTokens(template: string, fields: FindingFields): string {
-  return template.replace(/\$([A-Za-z0-9_.]+)\$/g, (_all, name: string) => {
-    const value = fields[name];
-    if (value === undefined) return 'unknown';
-    return Array.isArray(value) ? value.join(', ') : value;
-  });
+export function fillTokens(text: string, fields: FindingFields): string {
+  const { texts, fields: names } = templateOf(text);
+  let filled = texts[0]!;
+  for (let i = 0; i < names.length; i++) {
+    const value = fields[names[i]!];
+    filled += value === undefined ? 'unknown' : Array.isArray(value) ? value.join(', ') : value;
+    filled += texts[i + 1]!;
+  }
+  return filled;
 }
