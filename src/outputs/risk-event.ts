@@ -42,9 +42,10 @@ export interface RiskEvent {
   admission_policy_digest?: string;
 }
 
-function asList(value: string | string[] | undefined): string[] {
+/** The values of a result-row field: none, one, or a multivalue's. */
+function valuesOf(value: string | string[] | undefined): readonly string[] {
   if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+  return typeof value === 'string' ? [value] : value;
 }
 
 function eventId(finding: Finding, riskObject: string): string {
@@ -61,32 +62,47 @@ export type LiveEventIds = (ruleId: string) => readonly string[] | undefined;
  */
 export function riskEventsOf(finding: Finding, action: ActiveAction, time: Date, source: RequestSource | 'metrics', liveIds?: readonly string[], policyDigest?: string): RiskEvent[] {
   const { rule, fields } = finding;
-  const threats = rule.risk.threatObjects.flatMap((t) => asList(fields[t.field]).map((value) => ({ value, type: t.type })));
-  const objects = rule.risk.riskObjects.flatMap((ro) => asList(fields[ro.field]).map((value) => ({ ro, value })));
-  const reuse = liveIds !== undefined && liveIds.length === objects.length;
+  const threatObject: string[] = [];
+  const threatObjectType: string[] = [];
+  for (const threat of rule.risk.threatObjects) {
+    for (const value of valuesOf(fields[threat.field])) {
+      threatObject.push(value);
+      threatObjectType.push(threat.type);
+    }
+  }
+  const events: RiskEvent[] = [];
   // What every risk object's event shares, made once per finding.
   const at = time.toISOString();
   const name = searchName(rule);
   const message = fillTokens(rule.risk.message, fields);
-  return objects.map(({ ro, value }, i): RiskEvent => ({
-    event_id: reuse ? liveIds[i]! : eventId(finding, value),
-    time: at,
-    search_name: name,
-    rule_id: rule.id,
-    action,
-    source,
-    risk_object: value,
-    risk_object_type: ro.type,
-    risk_score: ro.score,
-    risk_message: message,
-    threat_object: threats.map((t) => t.value),
-    threat_object_type: threats.map((t) => t.type),
-    annotations: { mitre_attack: [...rule.risk.mitreAttack] },
-    analyticstories: [...rule.risk.analyticStories],
-    summary: finding.summary,
-    fields,
-    ...(policyDigest !== undefined ? { policy_digest: policyDigest } : {}),
-  }));
+  for (const riskObject of rule.risk.riskObjects) {
+    for (const value of valuesOf(fields[riskObject.field])) {
+      const event: RiskEvent = {
+        event_id: '',
+        time: at,
+        search_name: name,
+        rule_id: rule.id,
+        action,
+        source,
+        risk_object: value,
+        risk_object_type: riskObject.type,
+        risk_score: riskObject.score,
+        risk_message: message,
+        threat_object: [...threatObject],
+        threat_object_type: [...threatObjectType],
+        annotations: { mitre_attack: [...rule.risk.mitreAttack] },
+        analyticstories: [...rule.risk.analyticStories],
+        summary: finding.summary,
+        fields,
+      };
+      if (policyDigest !== undefined) event.policy_digest = policyDigest;
+      events.push(event);
+    }
+  }
+  // The live webhook's ids are reused in order only when it recorded one per risk object.
+  const reuse = liveIds !== undefined && liveIds.length === events.length;
+  for (let i = 0; i < events.length; i++) events[i]!.event_id = reuse ? liveIds[i]! : eventId(finding, events[i]!.risk_object);
+  return events;
 }
 
 /** The risk events a decision records: none for dry-run requests. */
