@@ -12,11 +12,12 @@ export function matchesPattern(value: string, pattern: string): boolean {
 
 function firstMatch(value: string | undefined, patterns: string[]): string | undefined {
   if (value === undefined) return undefined;
-  return patterns.find((p) => matchesPattern(value, p));
+  for (const pattern of patterns) if (matchesPattern(value, pattern)) return pattern;
+  return undefined;
 }
 
 function serviceAccountMatch(username: string | undefined, patterns: string[]): string | undefined {
-  if (!username?.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
+  if (patterns.length === 0 || !username?.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
   const rest = username.slice(SERVICE_ACCOUNT_PREFIX.length);
   const colon = rest.indexOf(':');
   if (colon < 0) return undefined;
@@ -49,18 +50,25 @@ function namespaceLabelsMatch(subject: Subject, wanted: Record<string, string>):
 
 const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}:${v}`).join(',');
 
-/** The first exemption that applies, described as `kind=value`, or undefined. */
+function firstGroupMatch(groups: string[] | undefined, patterns: string[]): string | undefined {
+  if (groups === undefined || patterns.length === 0) return undefined;
+  for (const group of groups) {
+    const match = firstMatch(group, patterns);
+    if (match !== undefined) return match;
+  }
+  return undefined;
+}
+
+/** The first exemption that applies, described as `kind=value`, or undefined (kinds checked in this order, each only if needed). */
 export function exemptionFor(subject: Subject, exemptions: Exemptions): string | undefined {
-  const checks: Array<[string, string | undefined]> = [
-    ['namespace', firstMatch(subject.namespace, exemptions.namespaces)],
-    ['user', firstMatch(subject.username, exemptions.users)],
-    ['group', subject.groups?.map((g) => firstMatch(g, exemptions.groups)).find((m) => m !== undefined)],
-    ['serviceAccount', serviceAccountMatch(subject.username, exemptions.serviceAccounts)],
-    ['cluster', firstMatch(subject.cluster, exemptions.clusters)],
-    ['node', firstMatch(subject.node, exemptions.nodes)],
-    ['workload', firstMatch(subject.workload, exemptions.workloads)],
-  ];
-  for (const [kind, match] of checks) if (match !== undefined) return `${kind}=${match}`;
+  let match: string | undefined;
+  if ((match = firstMatch(subject.namespace, exemptions.namespaces)) !== undefined) return `namespace=${match}`;
+  if ((match = firstMatch(subject.username, exemptions.users)) !== undefined) return `user=${match}`;
+  if ((match = firstGroupMatch(subject.groups, exemptions.groups)) !== undefined) return `group=${match}`;
+  if ((match = serviceAccountMatch(subject.username, exemptions.serviceAccounts)) !== undefined) return `serviceAccount=${match}`;
+  if ((match = firstMatch(subject.cluster, exemptions.clusters)) !== undefined) return `cluster=${match}`;
+  if ((match = firstMatch(subject.node, exemptions.nodes)) !== undefined) return `node=${match}`;
+  if ((match = firstMatch(subject.workload, exemptions.workloads)) !== undefined) return `workload=${match}`;
   if (labelsMatch(subject, exemptions.labels)) return `labels=${labelText(exemptions.labels)}`;
   if (namespaceLabelsMatch(subject, exemptions.namespaceLabels)) return `namespaceLabels=${labelText(exemptions.namespaceLabels)}`;
   return undefined;
