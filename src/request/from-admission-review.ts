@@ -55,18 +55,16 @@ export function fromAdmissionReview(body: unknown): DecodedAdmissionReview {
     // request.namespace is what the API server authorizes; metadata.namespace may be empty (or differ) on CREATE.
     namespace: r.namespace ?? '',
     name: r.name ?? '',
-    user: {
-      username: r.userInfo.username ?? '',
-      groups: r.userInfo.groups ?? [],
-      ...(r.userInfo.uid ? { uid: r.userInfo.uid } : {}),
-      ...(r.userInfo.extra ? { extra: r.userInfo.extra } : {}),
-    },
+    user: { username: r.userInfo.username ?? '', groups: r.userInfo.groups ?? [] },
     object: r.object ?? null,
     oldObject: r.oldObject ?? null,
-    ...(objectUid ? { objectUid } : {}),
     dryRun: r.dryRun === true,
     sourceIPs: [],
     userAgent: '',
   };
+  // Optional members only when the body has them (assigned, not spread from a temporary object on every review).
+  if (r.userInfo.uid) request.user.uid = r.userInfo.uid;
+  if (r.userInfo.extra) request.user.extra = r.userInfo.extra;
+  if (objectUid) request.objectUid = objectUid;
   return { apiVersion: body.apiVersion, request };
 }

@@ -93,7 +93,7 @@ export function answerReview(deps: ValidateDeps, scope: ReviewScope, path: strin
   if (bodyBytesOf(res) === 0) return reject(deps, res, emptyBody(path));
   let result: ReviewResult;
   try {
-    result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope, ...(deps.namespaceLabels ? { namespaceLabels: deps.namespaceLabels } : {}) });
+    result = reviewAdmission({ body, policy: deps.policy(), rules: deps.rules, now: deps.clock(), scope, namespaceLabels: deps.namespaceLabels });
   } catch (error) {
     if (isDecodeError(error)) return reject(deps, res, rejectionOfDecodeError(error, path));
     throw error;
