@@ -1,5 +1,6 @@
 // Review metrics: reviews by rule, action and result, rejected requests, and the review latency histogram (fine buckets below 5 ms).
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { CountedHistogram } from './counted-histogram.js';
 import type { ReviewResult } from '../webhook/review.js';
 import type { InputRejection } from '../webhook/input-error.js';
 import type { ReviewObserver } from '../webhook/review-observer.js';
@@ -47,33 +48,6 @@ class ReviewTallies {
   }
 }
 
-/** Durations held per scope before they go into the histogram: 8 KiB each; a full buffer goes in at once. */
-const PENDING_DURATIONS = 1024;
-
-/**
- * One scope's review durations (seconds) not yet in the histogram: a review stores a number, and the histogram's own
- * observe (label checks, label hash, bucket search) runs at the scrape, for all of them in a row.
- */
-class PendingDurations {
-  private readonly seconds = new Float64Array(PENDING_DURATIONS);
-  private count = 0;
-
-  constructor(
-    readonly labels: { scope: string },
-    private readonly histogram: Histogram<'scope'>,
-  ) {}
-
-  add(seconds: number): void {
-    this.seconds[this.count++] = seconds;
-    if (this.count === PENDING_DURATIONS) this.flush();
-  }
-
-  flush(): void {
-    for (let i = 0; i < this.count; i++) this.histogram.observe(this.labels, this.seconds[i]!);
-    this.count = 0;
-  }
-}
-
 export function reviewMetrics(registry: Registry): ReviewMetrics {
   const tallies = new ReviewTallies();
   new Counter({
@@ -96,18 +70,14 @@ export function reviewMetrics(registry: Registry): ReviewMetrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const pending = new Map<string, PendingDurations>();
-  const latency: Histogram<'scope'> = new Histogram({
+  // Counted on the review path as plain numbers per scope (prom-client's Histogram checks and hashes the labels of
+  // every observation); the registry reads the counts at each scrape.
+  const latency = new CountedHistogram({
     name: 'riskgate_review_duration_seconds',
     help: 'Time from the request reaching riskgate to its answer, per webhook scope (all, enforce, observe).',
-    labelNames: ['scope'] as const,
+    labelName: 'scope',
     buckets: REVIEW_LATENCY_BUCKETS,
-    registers: [registry],
-    // Observed on the review path into a buffer; moved into the histogram at each scrape.
-    collect() {
-      for (const durations of pending.values()) durations.flush();
-    },
-  });
+  }).register(registry);
   return {
     onReview(result, durationMs) {
       const outcome = result.decision.allowed ? 'allowed' : 'denied';
@@ -115,9 +85,7 @@ export function reviewMetrics(registry: Registry): ReviewMetrics {
       for (const v of verdicts) tallies.add(result.scope, outcome, v.finding.rule.id, v.action);
       for (const e of exempted) tallies.add(result.scope, outcome, e.finding.rule.id, 'exempt');
       if (verdicts.length === 0 && exempted.length === 0) tallies.add(result.scope, outcome, 'none', 'none');
-      let durations = pending.get(result.scope);
-      if (!durations) pending.set(result.scope, (durations = new PendingDurations({ scope: result.scope }, latency)));
-      durations.add(durationMs / 1000);
+      latency.seriesFor(result.scope).observe(durationMs / 1000);
     },
     onRejected(rejection) {
       rejected.inc({ code: rejection.code });

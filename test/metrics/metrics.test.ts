@@ -130,7 +130,7 @@ describe('riskgate_review_duration_seconds between scrapes', () => {
     const observe = (count: number, durationMs: number, scope: 'all' | 'enforce') => {
       for (let i = 0; i < count; i++) reviews.onReview({ ...clusterIp, scope }, durationMs);
     };
-    observe(2500, 0.2, 'all'); // more than one buffer's worth before the first scrape
+    observe(2500, 0.2, 'all'); // thousands of reviews before the first scrape
     observe(3, 7, 'enforce');
     let scraped = parseExposition(await registry.metrics());
     expect(valueOf(scraped, 'riskgate_review_duration_seconds_count', { scope: 'all' })).toBe(2500);
