@@ -1,10 +1,10 @@
-// The request rules of a catalog compiled once into closures: the match as sets, conditions on plain paths as direct reads; the same answers as match.ts's interpreter.
+// The request rules of a catalog compiled once into closures: the match as sets, conditions (and `changed`) on plain paths as direct reads; the same answers as match.ts's interpreter.
 import type { JsonValue } from '../request/json-value.js';
 import type { ResourceRequest } from '../request/resource-request.js';
 import type { Condition, RequestRule, Rule, RuleMatch } from '../rules/rule.js';
 import { requestRules } from '../rules/catalog.js';
-import { evaluateCondition } from './match.js';
-import { parsePath } from './field-path.js';
+import { evaluateCondition, sameJson } from './match.js';
+import { parsePath, withRoot } from './field-path.js';
 
 export interface CompiledRule {
   rule: RequestRule;
@@ -88,6 +88,14 @@ function compileLeaf(condition: Condition, read: Read): Test | undefined {
   return undefined;
 }
 
+/** `changed` on a plain path: the value there against the old object's (null counts as absent on both sides). */
+function compileChanged(field: string, read: Read): Test | undefined {
+  const readOld = compileRead(withRoot(field, 'oldObject'));
+  if (!readOld) return undefined;
+  const present = (value: JsonValue | undefined) => (value === null ? undefined : value);
+  return (request) => !sameJson(present(read(request)), present(readOld(request)));
+}
+
 function compileCondition(condition: Condition): Test {
   if ('allOf' in condition) {
     const parts = condition.allOf.map(compileCondition);
@@ -102,8 +110,8 @@ function compileCondition(condition: Condition): Test {
     return (request) => !inner(request);
   }
   const read = compileRead(condition.field);
-  const leaf = read ? compileLeaf(condition, read) : undefined;
-  // Wildcards, the request root, addedValues and changed: the interpreter.
+  const leaf = read ? ('changed' in condition ? compileChanged(condition.field, read) : compileLeaf(condition, read)) : undefined;
+  // Wildcards, the request root and addedValues: the interpreter.
   return leaf ?? ((request) => evaluateCondition(condition, request));
 }
 
