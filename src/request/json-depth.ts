@@ -1,4 +1,4 @@
-// Bounds how deeply parsed JSON may nest before the recursive walks after the adapters see it; checked without recursion.
+// Bounds how deeply parsed JSON may nest before the recursive walks after the adapters see it; the check itself recurses at most the bound deep.
 
 /**
  * Containers (objects and arrays) a value may sit inside. Real Kubernetes objects nest a few dozen levels (a pod
@@ -11,8 +11,8 @@ export type JsonPath = Array<string | number>;
 
 /**
  * The path to the first container nested deeper than `limit` containers inside `root` (the root counts as one), or
- * undefined when none is. Depth-first with an explicit stack: a million-deep value costs `limit` steps down, not a
- * stack overflow.
+ * undefined when none is. Depth-first, never more than `limit` levels down: a million-deep value costs `limit` steps,
+ * not a stack overflow (so `limit` stays in the hundreds, as MAX_JSON_DEPTH does).
  */
 export function tooDeepPath(root: unknown, limit: number = MAX_JSON_DEPTH): JsonPath | undefined {
   if (typeof root !== 'object' || root === null || !nestsDeeperThan(root, limit)) return undefined;
@@ -20,32 +20,28 @@ export function tooDeepPath(root: unknown, limit: number = MAX_JSON_DEPTH): Json
 }
 
 /**
- * Whether a container sits deeper than `limit` containers: the check every request pays, so it allocates nothing per
- * entry (the path is only worked out, by firstDeepPath, for the rare value that fails).
+ * Whether a container sits deeper than `limit` containers: the check every request pays, so it allocates nothing (the
+ * path is only worked out, by firstDeepPath, for the rare value that fails). It recurses, one frame per level and
+ * never past `limit` (256 frames of a few words each), which in the server costs less than a stack of its own: no
+ * arrays grown and dropped for each review.
  */
 function nestsDeeperThan(root: object, limit: number): boolean {
-  const containers: object[] = [root];
-  const depths: number[] = [1];
-  while (containers.length > 0) {
-    const container = containers.pop()!;
-    const depth = depths.pop()!;
-    if (Array.isArray(container)) {
-      for (const child of container as unknown[]) {
-        if (typeof child !== 'object' || child === null) continue;
-        if (depth >= limit) return true;
-        containers.push(child);
-        depths.push(depth + 1);
-      }
-      continue;
+  return deeper(root, 1, limit);
+}
+
+/** `container` sits `depth` containers deep: whether one of its children, or theirs, goes past `limit`. */
+function deeper(container: object, depth: number, limit: number): boolean {
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const child: unknown = container[i];
+      if (typeof child === 'object' && child !== null && (depth >= limit || deeper(child, depth + 1, limit))) return true;
     }
-    for (const key in container) {
-      if (!Object.prototype.hasOwnProperty.call(container, key)) continue;
-      const child = (container as Record<string, unknown>)[key];
-      if (typeof child !== 'object' || child === null) continue;
-      if (depth >= limit) return true;
-      containers.push(child);
-      depths.push(depth + 1);
-    }
+    return false;
+  }
+  for (const key in container) {
+    if (!Object.prototype.hasOwnProperty.call(container, key)) continue;
+    const child = (container as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && (depth >= limit || deeper(child, depth + 1, limit))) return true;
   }
   return false;
 }
