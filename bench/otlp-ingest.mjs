@@ -21,7 +21,7 @@ const { wantedMetrics } = await dist('engine/detect-metrics.js');
 const { RULES } = await dist('rules/catalog.js');
 const { MetricPipeline } = await dist('otlp/metric-pipeline.js');
 const { createOtlpApp, pointsWithinBudget } = await dist('otlp/otlp-app.js');
-const { BudgetCounter, DEFAULT_DECODE_LIMITS, JsonValueBudget } = await dist('otlp/decode-budget.js');
+const { BudgetCounter, DEFAULT_DECODE_LIMITS } = await dist('otlp/decode-budget.js');
 const { encodeMetricsProtobuf } = await dist('otlp/otlp-protobuf.js');
 const { startOtlpServer } = await dist('otlp/otlp-server.js');
 // The decoder riskgate uses, bare: the OpenTelemetry project's generated ExportMetricsServiceRequest (protobufjs).
@@ -60,10 +60,9 @@ const options = metricOptions(RULES, {});
 const store = await BaselineStore.open({ dir: join(dir, 'baseline'), windowMs: options.baselineWindowMs });
 let events = 0;
 const pipeline = new MetricPipeline({ rules: RULES, policy: () => defaultPolicy(RULES), state: { edges: store, shellReports: store }, options, record: (e) => (events += e.length) });
-/** The receiver's path for one body, as otlp-app runs it after the body arrived (JSON values are counted as it streams in). */
+/** The receiver's path for one body, as otlp-app runs it (the JSON scan, which the receiver runs as the body streams in, included). */
 const ingest = (encoding) => (body) => {
   const counter = new BudgetCounter(DEFAULT_DECODE_LIMITS);
-  if (encoding === 'json') new JsonValueBudget(counter).feed(body);
   const receivedMs = Date.now();
   return pipeline.ingestPoints(pointsWithinBudget(body, encoding, counter, wanted, receivedMs));
 };

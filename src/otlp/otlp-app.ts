@@ -7,6 +7,9 @@ import type { BudgetCounter, DecodeLimits } from './decode-budget.js';
 import type { BearerToken } from './otlp-bearer-token.js';
 import { BodyError, readBoundedBody } from './otlp-body.js';
 import { encodeMetricsResponse, encodeStatus } from './otlp-protobuf.js';
+import { scanOtlpJson } from './json-metric-scan.js';
+import type { JsonLayout } from './json-metric-scan.js';
+import { spanPoints } from './json-span-points.js';
 import { protobufMetricPoints } from './protobuf-points.js';
 import { metricPoints } from '../signals/metric-points.js';
 import type { MetricPoint } from '../signals/metric-points.js';
@@ -88,11 +91,14 @@ export function parseOtlpJson(body: Buffer): unknown {
 
 /**
  * The points of the `wanted` metrics of a body whose bytes are within budget. Protobuf is read off the wire, building
- * only what the rules read; JSON (whose values were counted as it streamed in) is parsed, its resources and points
- * counted, then read.
+ * only what the rules read. JSON is scanned (grammar, values, resources and points counted; `layout` when the scan ran
+ * as the body streamed in) and, in the usual shape, only the wanted metrics and their resources are parsed; a JSON body
+ * in another shape is parsed whole, and one that is not JSON fails with JSON.parse's message.
  */
-export function pointsWithinBudget(body: Buffer, encoding: OtlpEncoding, counter: BudgetCounter, wanted: ReadonlySet<string>, receivedMs: number): MetricPoint[] {
+export function pointsWithinBudget(body: Buffer, encoding: OtlpEncoding, counter: BudgetCounter, wanted: ReadonlySet<string>, receivedMs: number, layout?: JsonLayout): MetricPoint[] {
   if (encoding === 'protobuf') return protobufMetricPoints(body, wanted, receivedMs, counter);
+  const scanned = layout ?? scanOtlpJson(body, counter);
+  if (scanned.kind === 'spans') return spanPoints(body, scanned, wanted, receivedMs);
   const request = parseOtlpJson(body);
   countJsonShape(request, counter);
   return metricPoints(request, wanted, receivedMs);
@@ -136,9 +142,9 @@ function metricsHandler(deps: OtlpAppDeps) {
     if (!encoding) return;
     inFlight = true;
     try {
-      const { bytes, counter } = await readBoundedBody(req, encoding === 'json', limits, OTLP_BODY_TIMEOUT_MS);
+      const { bytes, counter, layout } = await readBoundedBody(req, encoding === 'json', limits, OTLP_BODY_TIMEOUT_MS);
       const receivedMs = Date.now();
-      const batch = await deps.ingestPoints(pointsWithinBudget(bytes, encoding, counter, deps.wanted, receivedMs), receivedMs);
+      const batch = await deps.ingestPoints(pointsWithinBudget(bytes, encoding, counter, deps.wanted, receivedMs, layout), receivedMs);
       deps.logger.debug({ points: batch.points, incomplete: batch.incomplete, findings: batch.findings.length }, 'OTLP metrics batch');
       if (batch.ahead > 0) deps.logger.warn({ ahead: batch.ahead }, "OTLP points stamped ahead of riskgate's clock were taken at the receive time: check the sender's clock");
       if (encoding === 'json') res.type('application/json').send('{}');

@@ -3,8 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { RiskgateError } from '../riskgate-error.js';
-import { BudgetCounter, BudgetError, JsonValueBudget } from './decode-budget.js';
+import { BudgetCounter, BudgetError } from './decode-budget.js';
 import type { DecodeLimits } from './decode-budget.js';
+import { OtlpJsonScanner } from './json-metric-scan.js';
+import type { JsonLayout } from './json-metric-scan.js';
 
 /** A body that could not be read: the HTTP status to answer and why. */
 export class BodyError extends RiskgateError {
@@ -28,15 +30,18 @@ function decompressor(encoding: string): Transform | undefined {
 export interface BoundedBody {
   bytes: Buffer;
   counter: BudgetCounter;
+  /** For JSON: what the scan of the streamed chunks found. */
+  layout?: JsonLayout;
 }
 
 /**
  * The inflated body, refused (BudgetError) the moment it passes `limits.inflatedBytes` or, for JSON, `limits.values`:
  * a 20 KB gzip of millions of empty objects stops after its first few hundred kilobytes, before anything is parsed.
+ * JSON is scanned chunk by chunk as it inflates (OtlpJsonScanner), so its bytes are read once before parsing.
  */
 export function readBoundedBody(req: IncomingMessage, json: boolean, limits: Readonly<DecodeLimits>, timeoutMs: number): Promise<BoundedBody> {
   const counter = new BudgetCounter(limits);
-  const values = json ? new JsonValueBudget(counter) : undefined;
+  const scanner = json ? new OtlpJsonScanner(counter) : undefined;
   const inflate = decompressor(String(req.headers['content-encoding'] ?? '').trim().toLowerCase());
   const source = inflate ? req.pipe(inflate) : req;
   const chunks: Buffer[] = [];
@@ -52,7 +57,14 @@ export function readBoundedBody(req: IncomingMessage, json: boolean, limits: Rea
         inflate?.destroy();
         req.resume();
         reject(error);
-      } else resolve({ bytes: Buffer.concat(chunks, size), counter });
+        return;
+      }
+      try {
+        const layout = scanner?.finish();
+        resolve({ bytes: Buffer.concat(chunks, size), counter, ...(layout ? { layout } : {}) });
+      } catch (finishError) {
+        reject(finishError as Error);
+      }
     };
     const timer = setTimeout(() => finish(new BodyError(408, `the body did not arrive within ${timeoutMs / 1000} s`)), timeoutMs);
     source.on('data', (chunk: Buffer) => {
@@ -60,7 +72,7 @@ export function readBoundedBody(req: IncomingMessage, json: boolean, limits: Rea
       size += chunk.length;
       try {
         if (size > limits.inflatedBytes) throw new BudgetError('inflatedBytes', limits.inflatedBytes);
-        values?.feed(chunk);
+        scanner?.feed(chunk);
       } catch (error) {
         finish(error as Error);
         return;

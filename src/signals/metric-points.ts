@@ -193,10 +193,27 @@ function pointsOfMetric(metric: Obj, name: string, resource: Readonly<Record<str
   }
 }
 
-/** The resource's attributes (paths relative to the ResourceMetrics). */
-function resourceOf(rm: Obj): Record<string, string> {
-  const resource = rm['resource'];
+/** The attributes of a ResourceMetrics' `resource` (paths relative to the ResourceMetrics). */
+function resourceOf(resource: unknown): Record<string, string> {
   return attributesOf(absent(resource) ? undefined : object(resource, '.resource')['attributes'], '.resource.attributes');
+}
+
+/** The attributes of `resourceMetrics[r].resource` read on its own (the OTLP/JSON scanner's path); failures named under `where`. */
+export function resourceAttributes(resource: unknown, where: string): Record<string, string> {
+  try {
+    return resourceOf(resource);
+  } catch (error) {
+    return within(where, error);
+  }
+}
+
+/** The points of one wanted metric read on its own (the OTLP/JSON scanner's path), failures named under `where`. */
+export function pointsOfWantedMetric(metric: unknown, name: string, resource: Readonly<Record<string, string>>, fallbackMs: number, out: MetricPoint[], where: string): void {
+  try {
+    pointsOfMetric(object(metric, ''), name, resource, fallbackMs, out);
+  } catch (error) {
+    within(where, error);
+  }
 }
 
 function pointsOfResource(rm: Obj, wanted: ReadonlySet<string>, fallbackTimeMs: number, out: MetricPoint[]): void {
@@ -211,7 +228,7 @@ function pointsOfResource(rm: Obj, wanted: ReadonlySet<string>, fallbackTimeMs: 
       const name = metric['name'];
       if (typeof name !== 'string') fail(`${metricWhere}.name`, 'must be a string');
       if (!wanted.has(name)) continue;
-      resource ??= resourceOf(rm);
+      resource ??= resourceOf(rm['resource']);
       try {
         pointsOfMetric(metric, name, resource, fallbackTimeMs, out);
       } catch (error) {
