@@ -306,7 +306,7 @@ export class OtlpJsonScanner {
         if (array) return C_RESOURCE_METRICS;
         break;
       case S_RM:
-        this.count('resources');
+        this.countResource();
         if (object) {
           this.rm++;
           this.sm = -1;
@@ -355,16 +355,19 @@ export class OtlpJsonScanner {
         if (array) return C_DATA_POINTS;
         break;
       case S_DATA_POINT:
-        this.count('points');
+        this.countPoint();
         return kind;
     }
     this.regular = false;
     return kind;
   }
 
-  private count(what: 'resources' | 'points'): void {
-    const n = ++this[what];
-    if (n > this.counter.limits[what]) this.firstOver ??= what;
+  private countResource(): void {
+    if (++this.resources > this.counter.limits.resources) this.firstOver ??= 'resources';
+  }
+
+  private countPoint(): void {
+    if (++this.points > this.counter.limits.points) this.firstOver ??= 'points';
   }
 
   private push(container: number): void {
