@@ -98,6 +98,12 @@ const S_NAME = 9;
 const S_KIND = 10;
 const S_DATA_POINTS = 11;
 const S_DATA_POINT = 12;
+/** Values that are not containers, as `enter` is told of them. */
+const V_STRING = -1;
+const V_SCALAR = -2;
+/** Per slot: the value the shape has there (anything else makes the body irregular), and the container it opens (S_NAME for a name). */
+const SLOT_NEEDS = [V_SCALAR, C_OBJECT, C_ARRAY, C_OBJECT, C_OBJECT, C_ARRAY, C_OBJECT, C_ARRAY, C_OBJECT, V_STRING, C_OBJECT, C_ARRAY, V_SCALAR];
+const SLOT_BECOMES = [C_OBJECT, C_TOP, C_RESOURCE_METRICS, C_RM, C_RESOURCE, C_SCOPE_METRICS, C_SM, C_METRICS, C_METRIC, S_NAME, C_KIND, C_DATA_POINTS, C_OBJECT];
 /** The slot of an array's elements, by the array's container. */
 const ELEMENT_SLOT = [S_OTHER, S_OTHER, S_OTHER, S_RM, S_OTHER, S_OTHER, S_SM, S_OTHER, S_METRIC, S_OTHER, S_OTHER, S_DATA_POINT];
 
@@ -265,21 +271,21 @@ export class OtlpJsonScanner {
       return i + 1;
     }
     if (c === QUOTE) {
-      this.stringIsName = this.enter(-1, i) === S_NAME;
+      this.stringIsName = this.enter(V_STRING, i) === S_NAME;
       this.stringIsKey = false;
       this.stringEscaped = false;
       this.token = T_STRING;
       return i + 1;
     }
     if (c === MINUS || (c >= ZERO && c <= NINE)) {
-      this.enter(-2, i);
+      this.enter(V_SCALAR, i);
       this.token = T_NUMBER;
       this.number = c === MINUS ? N_MINUS : c === ZERO ? N_ZERO : N_INT;
       return i + 1;
     }
     const literal = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
     if (!literal) return this.failAt(chunk, i);
-    this.enter(-2, i);
+    this.enter(V_SCALAR, i);
     this.token = T_LITERAL;
     this.literal = literal;
     this.literalAt = 1;
@@ -288,78 +294,42 @@ export class OtlpJsonScanner {
 
   /**
    * A value begins at chunk[i]: counted, and placed in the shape. `kind` is C_OBJECT or C_ARRAY for a container (the
-   * container to push is returned), -1 for a string (S_NAME is returned for a metric's name), -2 for another scalar.
+   * container to push is returned), V_STRING for a string (S_NAME is returned for a metric's name), V_SCALAR otherwise.
    */
   private enter(kind: number, i: number): number {
     this.values++;
     const slot = this.slot;
     this.slot = S_OTHER;
     if (slot === S_OTHER) return kind;
-    const at = this.offset + i;
-    const object = kind === C_OBJECT;
-    const array = kind === C_ARRAY;
-    switch (slot) {
-      case S_TOP:
-        if (object) return C_TOP;
-        break;
-      case S_RESOURCE_METRICS:
-        if (array) return C_RESOURCE_METRICS;
-        break;
-      case S_RM:
-        this.countResource();
-        if (object) {
-          this.rm++;
-          this.sm = -1;
-          this.resourceStart.push(-1);
-          this.resourceEnd.push(-1);
-          return C_RM;
-        }
-        break;
-      case S_RESOURCE:
-        if (object) {
-          this.resourceStart[this.rm] = at;
-          return C_RESOURCE;
-        }
-        break;
-      case S_SCOPE_METRICS:
-        if (array) return C_SCOPE_METRICS;
-        break;
-      case S_SM:
-        if (object) {
-          this.sm++;
-          this.metric = -1;
-          return C_SM;
-        }
-        break;
-      case S_METRICS:
-        if (array) return C_METRICS;
-        break;
-      case S_METRIC:
-        if (object) {
-          this.metric++;
-          this.metricStart = at;
-          this.nameStart = -1;
-          return C_METRIC;
-        }
-        break;
-      case S_NAME:
-        if (kind === -1) {
-          this.nameStart = at;
-          return S_NAME;
-        }
-        break;
-      case S_KIND:
-        if (object) return C_KIND;
-        break;
-      case S_DATA_POINTS:
-        if (array) return C_DATA_POINTS;
-        break;
-      case S_DATA_POINT:
-        this.countPoint();
-        return kind;
+    if (slot === S_DATA_POINT) {
+      this.countPoint();
+      return kind;
     }
-    this.regular = false;
-    return kind;
+    if (slot === S_RM) this.countResource();
+    if (kind !== SLOT_NEEDS[slot]) {
+      this.regular = false;
+      return kind;
+    }
+    this.note(slot, this.offset + i);
+    return SLOT_BECOMES[slot]!;
+  }
+
+  /** Where the shape's entries begin, at byte `at` of the body. */
+  private note(slot: number, at: number): void {
+    if (slot === S_RM) {
+      this.rm++;
+      this.sm = -1;
+      this.resourceStart.push(-1);
+      this.resourceEnd.push(-1);
+    } else if (slot === S_RESOURCE) this.resourceStart[this.rm] = at;
+    else if (slot === S_SM) {
+      this.sm++;
+      this.metric = -1;
+    } else if (slot === S_METRIC) {
+      this.metric++;
+      this.metricStart = at;
+      this.nameStart = -1;
+    } else if (slot === S_NAME) this.nameStart = at;
   }
 
   private countResource(): void {
