@@ -90,6 +90,17 @@ export function parseOtlpJson(body: Buffer): unknown {
 }
 
 /**
+ * A body the scan found not to be JSON at byte `at`: JSON.parse's own message, from the text up to that byte (and the
+ * rest of its UTF-8 character), so the parse builds no more before it fails than the scan counted.
+ */
+function refuseNotJson(body: Buffer, at: number): never {
+  let end = Math.min(at + 1, body.length);
+  while (end < body.length && (body[end]! & 0xc0) === 0x80) end++;
+  parseOtlpJson(body.subarray(0, end));
+  throw new Error(`the OTLP/JSON scan refused byte ${at}, which JSON.parse accepts`);
+}
+
+/**
  * The points of the `wanted` metrics of a body whose bytes are within budget. Protobuf is read off the wire, building
  * only what the rules read. JSON is scanned (grammar, values, resources and points counted; `layout` when the scan ran
  * as the body streamed in) and, in the usual shape, only the wanted metrics and their resources are parsed; a JSON body
@@ -99,6 +110,7 @@ export function pointsWithinBudget(body: Buffer, encoding: OtlpEncoding, counter
   if (encoding === 'protobuf') return protobufMetricPoints(body, wanted, receivedMs, counter);
   const scanned = layout ?? scanOtlpJson(body, counter);
   if (scanned.kind === 'spans') return spanPoints(body, scanned, wanted, receivedMs);
+  if (scanned.kind === 'invalid') refuseNotJson(body, scanned.at);
   const request = parseOtlpJson(body);
   countJsonShape(request, counter);
   return metricPoints(request, wanted, receivedMs);
