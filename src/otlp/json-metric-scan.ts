@@ -546,9 +546,12 @@ function sameBytes(expected: Uint8Array, key: Uint8Array, start: number, end: nu
   return true;
 }
 
-/** A whole body scanned at once (a body read some other way than streamed through the receiver). */
+/** The values budget is checked after each piece fed: a whole body is fed in pieces of this size, as a stream would be. */
+const PIECE = 64 * 1024;
+
+/** A whole body scanned (a body read some other way than streamed through the receiver). */
 export function scanOtlpJson(body: Uint8Array, counter: BudgetCounter): JsonLayout {
   const scanner = new OtlpJsonScanner(counter);
-  scanner.feed(body);
+  for (let at = 0; at < body.length; at += PIECE) scanner.feed(body.subarray(at, at + PIECE));
   return scanner.finish();
 }
