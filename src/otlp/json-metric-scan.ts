@@ -205,22 +205,15 @@ export class OtlpJsonScanner {
 
   /** The body is complete: its layout. Throws BudgetError when a JSON body in the shape holds too many resources or points. */
   finish(): JsonLayout {
-    if (this.invalidAt < 0 && this.token === T_NUMBER) {
-      if (NUMBER_MAY_END[this.number]) this.valueDone();
-      else this.invalid(this.offset);
-    }
-    if (this.invalidAt < 0 && (this.token === T_STRING || this.token === T_LITERAL || this.expect !== E_END)) this.invalid(this.offset);
+    if (this.invalidAt < 0 && this.token === T_NUMBER && NUMBER_MAY_END[this.number]) this.valueDone();
+    // Still inside a token, or a container left open: the text ended early.
+    if (this.invalidAt < 0 && (this.token !== T_NONE || this.expect !== E_END)) this.invalidAt = this.offset;
     if (this.invalidAt >= 0) return { kind: 'invalid', at: this.invalidAt };
     if (!this.regular) return { kind: 'irregular' };
-    const limits = this.counter.limits;
-    if (this.firstOver) throw new BudgetError(this.firstOver, limits[this.firstOver]);
+    if (this.firstOver) throw new BudgetError(this.firstOver, this.counter.limits[this.firstOver]);
     this.counter.add('resources', this.resources);
     this.counter.add('points', this.points);
     return { kind: 'spans', metrics: this.metrics, resourceStart: this.resourceStart, resourceEnd: this.resourceEnd };
-  }
-
-  private invalid(at: number): void {
-    this.invalidAt = at;
   }
 
   /** One byte between tokens at chunk[i]: punctuation, or the first byte of a value or key. */
