@@ -207,7 +207,7 @@ export function resourceAttributes(resource: unknown, where: string): Record<str
   }
 }
 
-/** The points of one wanted metric read on its own (the OTLP/JSON scanner's path), failures named under `where`. */
+/** The points of one wanted metric, failures named under `where` (its path in the request). */
 export function pointsOfWantedMetric(metric: unknown, name: string, resource: Readonly<Record<string, string>>, fallbackMs: number, out: MetricPoint[], where: string): void {
   try {
     pointsOfMetric(object(metric, ''), name, resource, fallbackMs, out);
@@ -229,11 +229,7 @@ function pointsOfResource(rm: Obj, wanted: ReadonlySet<string>, fallbackTimeMs: 
       if (typeof name !== 'string') fail(`${metricWhere}.name`, 'must be a string');
       if (!wanted.has(name)) continue;
       resource ??= resourceOf(rm['resource']);
-      try {
-        pointsOfMetric(metric, name, resource, fallbackTimeMs, out);
-      } catch (error) {
-        within(metricWhere, error);
-      }
+      pointsOfWantedMetric(metric, name, resource, fallbackTimeMs, out, metricWhere);
     }
   }
 }
